@@ -1,0 +1,1 @@
+"""The engines: translation, summarization and embeddings. Never imports ``review``."""

@@ -1,0 +1,1 @@
+"""Review German→English machine translation and summaries: the domain, store and CLI."""
