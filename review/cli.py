@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from models.base import ModelUnavailable
 from review.errors import ReviewError
 
 COMMANDS = ["add", "translate", "segment", "summarize", "check", "decide", "status", "export",
@@ -30,11 +31,11 @@ class ReviewGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except ReviewError as err:
+        except (ReviewError, ModelUnavailable) as err:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error: {err}", err=True)
-            sys.exit(err.exit_code)
+            sys.exit(getattr(err, "exit_code", 2))
         except KeyboardInterrupt:
             click.echo("interrupted: finished work is saved; run the same command again to resume",
                        err=True)

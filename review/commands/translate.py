@@ -1,0 +1,105 @@
+"""`python -m review translate`: batch translation with progress, resumable."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from review.commands.options import store_option
+
+
+class _Bars:
+    """Two tqdm bars on stderr: articles, and segments of the current article."""
+
+    def __init__(self, silent: bool):
+        self.silent = silent
+        self.articles = self.segments = None
+
+    def article(self, article_id: str, todo: int, number: int, total: int) -> None:
+        if self.silent:
+            return
+        from tqdm import tqdm
+
+        if self.articles is None:
+            self.articles = tqdm(total=total, desc="articles", unit="art", file=sys.stderr,
+                                 position=0)
+        if self.segments is not None:
+            self.segments.close()
+        self.articles.set_postfix_str(article_id)
+        self.articles.n = number - 1
+        self.articles.refresh()
+        self.segments = tqdm(total=todo, desc="segments", unit="seg", file=sys.stderr,
+                             position=1, leave=False)
+
+    def segment(self, done: int, total: int) -> None:
+        if self.segments is not None:
+            self.segments.total = total
+            self.segments.n = done
+            self.segments.refresh()
+
+    def close(self) -> None:
+        for bar in (self.segments, self.articles):
+            if bar is not None:
+                if bar is self.articles:
+                    bar.n = bar.total
+                    bar.refresh()
+                bar.close()
+
+
+@click.command("translate")
+@click.argument("targets", nargs=-1)
+@store_option
+@click.option("--mt-model", envvar="REVIEW_MT_MODEL", metavar="ID|PATH",
+              help="Translation model: hub id or local folder [env REVIEW_MT_MODEL].")
+@click.option("--engine", type=click.Choice(["auto", "transformers", "ctranslate2"]),
+              default="auto", show_default=True,
+              help="auto uses CTranslate2 when a converted model exists (see `models pull`).")
+@click.option("--summary", "summary", type=click.Choice(["extractive", "abstractive", "none"]),
+              default="extractive", show_default=True, help="Which summary to make.")
+@click.option("--sum-model", envvar="REVIEW_SUM_MODEL", metavar="ID|PATH",
+              help="Summary model for --summary abstractive [env REVIEW_SUM_MODEL].")
+@click.option("--glossary", type=click.Path(dir_okay=False), metavar="CSV",
+              help="Glossary CSV de,en[,note] (default: glossary.csv in the store).")
+@click.option("--force", is_flag=True, help="Translate again segments nobody has decided on.")
+@click.option("--silent", is_flag=True, help="No progress bars.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
+def command(targets, store, mt_model, engine, summary, sum_model, glossary, force, silent,
+            as_json):
+    """Translate, check and summarize articles: ids in the store, or files/folders to add.
+
+    With no TARGETS, every unfinished article in the store. Finished articles are skipped, so
+    an interrupted run resumes where it stopped. Exit 0 when all succeeded, 1 when some
+    articles failed (the others are saved), 2 on bad usage or input.
+
+    \b
+    Example:
+      python -m review translate seeds/ --summary extractive
+      python -m review translate 000_aed0e7e85b1c3751 --mt-model ./opus-mt-de-en --json
+    """
+    from review.batch import translate_articles
+
+    bars = _Bars(silent)
+    errors: list[str] = []
+    try:
+        results = translate_articles(
+            list(targets), store=store, mt_model=mt_model,
+            engine=None if engine == "auto" else engine, summary=summary, sum_model=sum_model,
+            glossary=glossary, force=force, on_article=bars.article, on_segment=bars.segment,
+            errors=errors)
+    finally:
+        bars.close()
+    for line in errors:
+        click.echo(line, err=True)
+    for result in results:
+        if as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        elif result.status == "failed":
+            click.echo(f"failed {result.id}: {result.error}", err=True)
+        else:
+            click.echo(f"{result.status} {result.id}: {result.translated}/{result.segments} "
+                       f"segments, {result.flagged} flagged, summary {result.summary or 'none'}")
+    if any(r.status == "failed" for r in results):
+        sys.exit(1)
+    if errors:
+        sys.exit(2)

@@ -1,0 +1,183 @@
+"""Translate, check and summarize stored articles, saving as it goes so work survives a kill.
+
+Model work happens outside the article lock on a snapshot; results are merged back under the
+lock, so reviewers' decisions made meanwhile are never overwritten.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from models.base import Summarizer, Translator
+from review.article import Article, MachineOutput, Segment
+from review.store import ArticleStore
+
+SUMMARY_METHODS = ("extractive", "abstractive", "none")
+CHUNK = 32  # segments translated between saves: bounds what an interruption can lose
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ArticleResult:
+    id: str
+    status: str  # translated | skipped | failed
+    segments: int = 0
+    translated: int = 0
+    flagged: int = 0
+    summary: str | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def is_done(article: Article, summary: str) -> bool:
+    """True when every translatable segment has output and the requested summary exists."""
+    untranslated = [s for s in article.reviewable() if s.machine is None and s.source.strip()
+                    and s.decision.status == "pending"]
+    return not untranslated and (summary == "none" or article.summary is not None)
+
+
+def translate_article(store: ArticleStore, article_id: str, translator: Translator,
+                      summary: str = "extractive", summarizer: Summarizer | None = None,
+                      glossary=None, progress: Progress | None = None) -> Article:
+    """Translate the pending segments of one article, then check and summarize it."""
+    article = store.get(article_id)
+    todo = [s for s in article.reviewable() if s.machine is None and s.source.strip()
+            and s.decision.status == "pending"]
+    done = 0
+    for start in range(0, len(todo), CHUNK):
+        chunk = todo[start:start + CHUNK]
+
+        def chunk_progress(n: int, _total: int, base=done) -> None:
+            if progress:
+                progress(base + n, len(todo))
+
+        outputs = translator.translate([s.source for s in chunk], progress=chunk_progress)
+        machine = {s.index: MachineOutput(o.text, o.model, o.confidence, o.engine)
+                   for s, o in zip(chunk, outputs)}
+        article = store.update(article_id, lambda a: _set_machine(a, machine))
+        done += len(chunk)
+        if progress:
+            progress(done, len(todo))
+    article = run_checks(store, article_id, glossary)
+    if summary != "none":
+        article = make_summary(store, article_id, summary, summarizer)
+    return article
+
+
+def _set_machine(article: Article, machine: dict[int, MachineOutput]) -> None:
+    for seg in article.segments:
+        if seg.index in machine and seg.machine is None:
+            seg.machine = machine[seg.index]
+
+
+def run_checks(store: ArticleStore, article_id: str, glossary=None) -> Article:
+    """Run the quality checks on a snapshot and store them for segments still unchanged."""
+    from review.checks import check_article
+
+    snapshot = store.get(article_id)
+    check_article(snapshot, glossary=glossary)
+    checked = {s.index: s for s in snapshot.segments}
+
+    def merge(article: Article) -> None:
+        for seg in article.segments:
+            new = checked.get(seg.index)
+            if new is not None and new.english == seg.english:
+                seg.flags, seg.similarity, seg.risk = new.flags, new.similarity, new.risk
+
+    return store.update(article_id, merge)
+
+
+def make_summary(store: ArticleStore, article_id: str, method: str,
+                 summarizer: Summarizer | None = None) -> Article:
+    """(Re)build the summary unless a reviewer already approved or rejected one."""
+    from review import summary as summaries
+
+    snapshot = store.get(article_id)
+    if snapshot.summary and snapshot.summary.decision.status != "pending":
+        return snapshot
+    if method == "abstractive":
+        if summarizer is None:
+            raise ValueError("abstractive summaries need a summarizer")
+        new = summaries.abstractive(snapshot, summarizer)
+    else:
+        new = summaries.extractive(snapshot)
+
+    def put(article: Article) -> None:
+        if article.summary is None or article.summary.decision.status == "pending":
+            article.summary = new
+
+    return store.update(article_id, put)
+
+
+def retranslate_segment(store: ArticleStore, article_id: str, index: int,
+                        translator: Translator, glossary=None) -> Article:
+    """Run the model again on one segment (the reviewer's decision is kept)."""
+    article = store.get(article_id)
+    seg = _segment(article, index)
+    out = translator.translate([seg.source])[0]
+    machine = MachineOutput(out.text, out.model, out.confidence, out.engine)
+
+    def put(a: Article) -> None:
+        target = _segment(a, index)
+        target.machine = machine
+        recheck_segment(a, target, glossary)
+
+    return store.update(article_id, put)
+
+
+def recheck_segment(article: Article, seg: Segment, glossary=None) -> None:
+    """Re-run the checks on one segment's current English, in place."""
+    from review.checks import check_pairs
+
+    english = seg.english
+    if seg.kind == "boilerplate" or english is None:
+        return
+    confidence = seg.machine.confidence if seg.machine and english == seg.machine.text else None
+    result = check_pairs([seg.source], [english], [confidence], glossary=glossary)[0]
+    seg.flags, seg.similarity, seg.risk = result.flags, result.similarity, result.risk
+
+
+def after_decision(article: Article, target, glossary=None) -> None:
+    """Store hook: re-check a corrected segment and refresh a pending extractive summary."""
+    from review import summary as summaries
+
+    if target != "summary":
+        recheck_segment(article, _segment(article, int(target)), glossary)
+        summaries.refresh(article)
+
+
+def _segment(article: Article, index: int) -> Segment:
+    for seg in article.segments:
+        if seg.index == index:
+            return seg
+    raise IndexError(index)
+
+
+def ingest_paths(store: ArticleStore, paths: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Add files/folders to the store; returns (ids to work on, error lines)."""
+    from review import ingest
+    from review.errors import DuplicateArticleError
+
+    articles, errors = ingest.collect(list(paths))
+    known = {a.content_hash: a.id for a in store.scan()[0]}
+    ids = []
+    for article in articles:
+        if article.content_hash in known:
+            ids.append(known[article.content_hash])
+            continue
+        try:
+            ids.append(store.add(article).id)
+        except DuplicateArticleError as err:
+            errors.append(str(err))
+    return ids, errors
+
+
+def pending_ids(store: ArticleStore, summary: str) -> Iterable[str]:
+    articles, _problems = store.scan()
+    return [a.id for a in articles if not is_done(a, summary)]
