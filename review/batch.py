@@ -20,6 +20,7 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
                        glossary: str | Path | None = None, force: bool = False,
                        on_article: ArticleStart | None = None,
                        on_segment: SegmentProgress | None = None,
+                       on_result: Callable[[ArticleResult], None] | None = None,
                        errors: list[str] | None = None) -> list[ArticleResult]:
     """Translate, check and summarize articles; finished ones are skipped unless ``force``.
 
@@ -35,8 +36,11 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
     for number, article_id in enumerate(ids, 1):
         start = (lambda aid, todo, n=number: on_article(aid, todo, n, len(ids))) if on_article \
             else None
-        results.append(_one(store, article_id, translator, summary, summarizer, gloss, force,
-                            start, on_segment))
+        result = _one(store, article_id, translator, summary, summarizer, gloss, force, start,
+                      on_segment)
+        results.append(result)
+        if on_result:
+            on_result(result)
     return results
 
 

@@ -81,17 +81,9 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
 
     bars = _Bars(silent)
     errors: list[str] = []
-    try:
-        results = translate_articles(
-            list(targets), store=store, mt_model=mt_model,
-            engine=None if engine == "auto" else engine, summary=summary, sum_model=sum_model,
-            glossary=glossary, force=force, on_article=bars.article, on_segment=bars.segment,
-            errors=errors)
-    finally:
-        bars.close()
-    for line in errors:
-        click.echo(line, err=True)
-    for result in results:
+
+    def report(result) -> None:
+        # Printed as each article finishes, so a pipe sees progress and a kill loses nothing.
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         elif result.status == "failed":
@@ -99,6 +91,18 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
         else:
             click.echo(f"{result.status} {result.id}: {result.translated}/{result.segments} "
                        f"segments, {result.flagged} flagged, summary {result.summary or 'none'}")
+        sys.stdout.flush()
+
+    try:
+        results = translate_articles(
+            list(targets), store=store, mt_model=mt_model,
+            engine=None if engine == "auto" else engine, summary=summary, sum_model=sum_model,
+            glossary=glossary, force=force, on_article=bars.article, on_segment=bars.segment,
+            on_result=report, errors=errors)
+    finally:
+        bars.close()
+    for line in errors:
+        click.echo(line, err=True)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
     if errors:
