@@ -1,0 +1,274 @@
+"""The review store: one JSON file per article, written atomically under a per-article lock.
+
+Every change is a locked read-modify-write of the file (``update``), so any number of tabs,
+app instances and CLI runs can decide at once without losing each other's work. A file that
+cannot be read is reported by name and never written over.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from review.article import (ACTIONS, SCHEMA_VERSION, Article, Decision, HistoryEntry, Summary,
+                            now)
+from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
+                           ReviewError, StaleRevisionError, UnknownArticleError)
+
+DEFAULT_ROOT = "reviews"
+LOCK_TIMEOUT = 30.0  # seconds; a write takes milliseconds, so this only trips on a hung writer
+
+
+class LockTimeoutError(ReviewError):
+    exit_code = 1
+
+
+class ArticleStore:
+    """Articles as ``<root>/<id>.json``; locks in ``<root>/.locks/<id>.lock``."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root or os.environ.get("REVIEW_STORE") or DEFAULT_ROOT)
+        self._hashes: dict[str, str] = {}  # id -> content hash; an article's text never changes
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.root / "glossary.csv"
+
+    def path(self, article_id: str) -> Path:
+        return self.root / f"{article_id}.json"
+
+    def ids(self) -> list[str]:
+        """Ids of all article files (readable or not), sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.stem for p in self.root.glob("*.json")
+                      if p.is_file() and not p.name.startswith("."))
+
+    def get(self, article_id: str) -> Article:
+        """The stored article; UnknownArticleError or CorruptArticleError naming the file."""
+        path = self._existing_path(article_id)
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise CorruptArticleError(f"{path}: unreadable ({_reason(err)}); it is left "
+                                      "untouched: fix it or move it out of the store") from None
+        return _article(data, path, article_id)
+
+    def scan(self) -> tuple[list[Article], list[str]]:
+        """All readable articles, plus one line per file that could not be read."""
+        try:
+            self.clean_temp_files()
+        except OSError:
+            pass  # a read-only store can still be scanned; temp files are ignored anyway
+        articles, problems = [], []
+        for article_id in self.ids():
+            try:
+                articles.append(self.get(article_id))
+            except (CorruptArticleError, UnknownArticleError) as err:
+                problems.append(str(err))
+        return articles, problems
+
+    def add(self, article: Article) -> Article:
+        """Store a new article; DuplicateArticleError when the same text is already stored.
+
+        An id already taken by different text gets a suffix, so nothing is ever replaced.
+        """
+        with self._lock("_add"):
+            duplicate = self._find_hash(article.content_hash)
+            if duplicate:
+                raise DuplicateArticleError(
+                    f"{article.source_path or article.id}: duplicate of {duplicate}")
+            article.id = self._free_id(article.id, article.content_hash)
+            with self._lock(article.id):
+                self._write(article)
+            self._hashes[article.id] = article.content_hash
+        return article
+
+    def update(self, article_id: str, fn: Callable[[Article], None]) -> Article:
+        """Locked read-modify-write: ``fn`` mutates the article, which is then saved atomically.
+
+        If ``fn`` raises, nothing is written.
+        """
+        with self._lock(article_id):
+            article = self.get(article_id)
+            fn(article)
+            article.revision += 1
+            article.updated = now()
+            self._write(article)
+        return article
+
+    def decide(self, article_id: str, target: int | str, action: str, reviewer: str,
+               text: str | None = None, expected_revision: int | None = None,
+               on_change: Callable[[Article, int | str], None] | None = None) -> Article:
+        """Record a reviewer's decision on a segment (``Segment.index``) or ``"summary"``."""
+        _check_decision_args(action, reviewer, text)
+
+        def apply(article: Article) -> None:
+            _decide(article, target, action, reviewer.strip(), text, expected_revision)
+            if on_change:
+                on_change(article, target)
+
+        return self.update(article_id, apply)
+
+    def clean_temp_files(self) -> list[Path]:
+        """Delete temp files left by killed writers.
+
+        A writer holds the article's lock for as long as its temp file exists, so a temp file
+        whose lock we can take belongs to a writer that died.
+        """
+        removed: list[Path] = []
+        if not self.root.is_dir():
+            return removed
+        for temp in self.root.glob(".*.json.*.tmp"):
+            article_id = temp.name[1:].split(".json.", 1)[0]
+            with self._lock(article_id, timeout=0, quiet=True) as held:
+                if held:
+                    temp.unlink(missing_ok=True)
+                    removed.append(temp)
+        return removed
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _existing_path(self, article_id: str) -> Path:
+        path = self.path(str(article_id))
+        if not _is_safe(str(article_id)) or not path.is_file():
+            known = ", ".join(self.ids()[:5]) or "none yet"
+            raise UnknownArticleError(f"no article {article_id!r} in {self.root} (known: "
+                                      f"{known}); see: python -m review status")
+        return path
+
+    def _find_hash(self, digest: str) -> str | None:
+        for article_id in self.ids():
+            if article_id not in self._hashes:
+                try:
+                    self._hashes[article_id] = self.get(article_id).content_hash
+                except ReviewError:
+                    continue  # a corrupt file is reported by scan, not here
+            if self._hashes.get(article_id) == digest:
+                return article_id
+        return None
+
+    def _free_id(self, article_id: str, digest: str) -> str:
+        if not _is_safe(article_id):
+            raise BadInputError(f"article id {article_id!r} is not a safe file name; use "
+                                "letters, digits, '_' and '-'")
+        candidate, n = article_id, 1
+        if self.path(candidate).exists():
+            candidate = f"{article_id}-{digest.split(':')[-1][:8]}"
+        while self.path(candidate).exists():
+            n += 1
+            candidate = f"{article_id}-{n}"
+        return candidate
+
+    def _write(self, article: Article) -> None:
+        from review.atomic import write_atomic
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(article.to_dict(), ensure_ascii=False, indent=1)
+        write_atomic(self.path(article.id), data)
+
+    @contextmanager
+    def _lock(self, name: str, timeout: float = LOCK_TIMEOUT,
+              quiet: bool = False) -> Iterator[bool]:
+        from filelock import FileLock, Timeout
+
+        folder = self.root / ".locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder / f"{name}.lock", timeout=timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            if quiet:
+                yield False
+                return
+            raise LockTimeoutError(f"article {name} is locked by another writer for over "
+                                   f"{timeout:.0f}s; try again in a moment") from None
+        try:
+            yield True
+        finally:
+            lock.release()
+
+
+def _check_decision_args(action: str, reviewer: str, text: str | None) -> None:
+    if action not in ACTIONS:
+        raise BadInputError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+    if not reviewer or not reviewer.strip():
+        raise BadInputError("reviewer name is empty; give your name, e.g. --reviewer alice")
+    if action == "correct" and (text is None or not text.strip()):
+        raise BadInputError("the correction is empty; give the English text, e.g. "
+                            "--correct 'The text.' (or use --reject)")
+
+
+def _decide(article: Article, target: int | str, action: str, reviewer: str,
+            text: str | None, expected_revision: int | None) -> None:
+    """Apply one decision to the article in place and record it in the history."""
+    owner, machine, label = _target(article, target, action)
+    decision = owner.decision
+    if expected_revision is not None and expected_revision != decision.revision:
+        raise StaleRevisionError(
+            f"article {article.id} {label} was changed by {decision.reviewer or 'someone'} at "
+            f"{decision.time or 'an unknown time'} since you loaded it (revision "
+            f"{decision.revision}, you had {expected_revision}); reload and decide again")
+    if action == "accept" and machine is None:
+        raise BadInputError(f"article {article.id} {label} has no machine output to accept; "
+                            "use --correct TEXT to give your own translation")
+    before = {"status": decision.status, "text": decision.text}
+    final = {"accept": machine, "correct": text.strip() if text else None, "reject": None}
+    owner.decision = Decision(status=ACTIONS[action], text=final[action], reviewer=reviewer,
+                              time=now(), revision=decision.revision + 1)
+    article.history.append(HistoryEntry(
+        target="summary" if target == "summary" else f"segment:{owner.index}", action=action,
+        reviewer=reviewer, time=owner.decision.time, before=before,
+        after={"status": owner.decision.status, "text": owner.decision.text}, machine=machine))
+
+
+def _target(article: Article, target: int | str, action: str):
+    """(segment or summary, its machine text, a label for messages)."""
+    if target == "summary":
+        if article.summary is None:
+            if action != "correct":
+                raise BadInputError(f"article {article.id} has no summary yet; run "
+                                    "`python -m review translate` first, or write one with "
+                                    "--correct TEXT")
+            article.summary = Summary(method="human", text=None)
+        return article.summary, article.summary.text, "summary"
+    if isinstance(target, bool) or not isinstance(target, int):
+        raise BadInputError(f"segment {target!r} is not a number; give a segment index or "
+                            "'summary'")
+    for seg in article.segments:
+        if seg.index == target:
+            return seg, seg.machine.text if seg.machine else None, f"segment {target}"
+    known = f"segments are 0-{len(article.segments) - 1}" if article.segments else "no segments"
+    raise BadInputError(f"article {article.id} has no segment {target} ({known}); see: "
+                        f"python -m review status")
+
+
+def _article(data: object, path: Path, article_id: str) -> Article:
+    if not isinstance(data, dict):
+        raise CorruptArticleError(f"{path}: not an article object; it is left untouched: fix "
+                                  "it or move it out of the store")
+    version = data.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise CorruptArticleError(f"{path}: schema_version {version} is newer than this tool "
+                                  f"understands ({SCHEMA_VERSION}); upgrade the review tool")
+    try:
+        article = Article.from_dict(data)
+    except (TypeError, KeyError, ValueError, AttributeError) as err:
+        raise CorruptArticleError(f"{path}: not a valid article ({_reason(err)}); it is left "
+                                  "untouched: fix it or move it out of the store") from None
+    if article.id != article_id:
+        raise CorruptArticleError(f"{path}: holds article id {article.id!r}; rename the file "
+                                  f"to {article.id}.json or fix its id")
+    return article
+
+
+def _is_safe(article_id: str) -> bool:
+    from review.ingest import safe_id
+
+    return bool(article_id) and safe_id(article_id) == article_id
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or str(err).splitlines()[0][:120]
