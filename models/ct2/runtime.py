@@ -1,0 +1,87 @@
+"""Loading a converted model and its HF tokenizer, and the settings both CT2 engines share."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from models.base import ModelUnavailable
+from models.ct2.convert import is_converted
+
+ENGINE = "ctranslate2"
+# Tokenizers without a limit report a huge sentinel; above this we trust the model config.
+_NO_LIMIT = 100_000
+
+
+def thread_layout(cores: int | None = None) -> tuple[int, int]:
+    """(inter_threads, intra_threads) for this CPU.
+
+    Independent batches on separate cores beat several threads on one batch: on 2 cores,
+    2 workers of 1 thread decode about a third faster than 1 worker of 2 threads. Bigger CPUs
+    give each worker a few threads so a single short request still uses more than one core.
+    """
+    cores = cores or len(os.sched_getaffinity(0))
+    intra = 1 if cores <= 4 else 2 if cores <= 8 else 4
+    return max(1, cores // intra), intra
+
+
+def load_model(ct2_path: Path, model_id: str, threads: tuple[int, int] | None = None):
+    """A ``ctranslate2.Translator`` (it serves encoder-decoder summarizers too) on the CPU."""
+    if not is_converted(ct2_path):
+        raise ModelUnavailable(
+            f"no CTranslate2 copy of {model_id} in {ct2_path}: run `python -m review models pull`")
+    import ctranslate2
+
+    inter, intra = threads or thread_layout()
+    try:
+        return ctranslate2.Translator(str(ct2_path), device="cpu", compute_type="default",
+                                      inter_threads=inter, intra_threads=intra)
+    except (RuntimeError, ValueError) as err:
+        raise ModelUnavailable(
+            f"the CTranslate2 copy of {model_id} in {ct2_path} cannot be loaded "
+            f"({str(err).splitlines()[0]}): delete that folder and run "
+            "`python -m review models pull`") from err
+
+
+def load_tokenizer(hf_path: Path, model_id: str):
+    """The model's own HF tokenizer: CTranslate2 sees only its token strings."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(str(hf_path))
+    except (OSError, ValueError) as err:
+        raise ModelUnavailable(
+            f"the tokenizer of {model_id} in {hf_path} cannot be loaded "
+            f"({str(err).splitlines()[0]}): run `python -m review models pull`") from err
+
+
+def model_config(hf_path: Path) -> dict:
+    """The HF config.json of the original model (empty when unreadable)."""
+    try:
+        return json.loads((Path(hf_path) / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def input_limit(hf_path: Path, tokenizer) -> int:
+    """The encoder's input limit in tokens: the smaller of tokenizer and position limits."""
+    limits = [model_config(hf_path).get("max_position_embeddings"),
+              getattr(tokenizer, "model_max_length", None)]
+    limits = [n for n in limits if isinstance(n, int) and 0 < n < _NO_LIMIT]
+    return min(limits) if limits else 512
+
+
+def source_tokens(tokenizer, text: str) -> list[str]:
+    """The token strings CTranslate2 expects for ``text``, special tokens included."""
+    return tokenizer.convert_ids_to_tokens(token_ids(tokenizer, text))
+
+
+def token_ids(tokenizer, text: str) -> list[int]:
+    """Token ids of ``text`` with special tokens; no warning for over-long text (we split it)."""
+    return tokenizer(text, verbose=False)["input_ids"]
+
+
+def detokenize(tokenizer, tokens: list[str]) -> str:
+    """Text of generated token strings, special tokens dropped."""
+    ids = tokenizer.convert_tokens_to_ids(tokens)
+    return tokenizer.decode(ids, skip_special_tokens=True).strip()

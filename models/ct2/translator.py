@@ -1,0 +1,76 @@
+"""Translation with a CTranslate2 int8 model, tokenized by the model's own HF tokenizer.
+
+Cleaning, splitting and rejoining are ``models.chunking``'s, as in the transformers engine; only
+the batching differs: every piece is queued at once, so each worker thread always has a batch.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Sequence
+
+from models import chunking
+from models.base import Output, Progress, Translator
+from models.ct2 import runtime
+
+DEFAULT_BEAM = 4  # see docs/engine-choice.md: quality first, and beam 4 still beats the target
+MAX_BATCH = 16  # pieces per batch; CTranslate2 sorts them by length to limit padding
+# A degenerate model may never emit end-of-sentence: bound the output by the input length,
+# as the transformers engine does.
+OUTPUT_FACTOR, OUTPUT_MARGIN = 2, 16
+
+
+class CT2Translator(Translator):
+    """Translator on CTranslate2; same contract as the transformers Marian engine."""
+
+    engine = runtime.ENGINE
+
+    def __init__(self, ct2_path: Path, hf_path: Path, model_id: str,
+                 beam_size: int = DEFAULT_BEAM, threads: tuple[int, int] | None = None):
+        self.model_id = model_id
+        self.beam_size = beam_size
+        self.tokenizer = runtime.load_tokenizer(hf_path, model_id)
+        self.model = runtime.load_model(ct2_path, model_id, threads)
+        self.max_input_tokens = runtime.input_limit(hf_path, self.tokenizer)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the encoder would see for ``text``, special tokens included."""
+        return len(runtime.token_ids(self.tokenizer, text))
+
+    def translate(self, segments: Sequence[str], progress: Progress | None = None) -> list[Output]:
+        """One output per segment, in order; see ``chunking.rejoin`` for blank and odd input."""
+        segments = list(segments)
+        pieces = chunking.plan(segments, self.count_tokens, self.max_input_tokens)
+        pending = self._submit([p.text for p in pieces]) if pieces else []
+        results = []
+        for i, (piece, job) in enumerate(zip(pieces, pending)):
+            results.append(self._piece_result(job.result()))
+            last_of_segment = i + 1 == len(pieces) or pieces[i + 1].owner != piece.owner
+            if progress and last_of_segment:
+                progress(_segments_done(segments, pieces, piece.owner), len(segments))
+        if progress and not pieces:
+            progress(len(segments), len(segments))
+        return chunking.rejoin(segments, pieces, results, self.model_id, self.engine)
+
+    def _submit(self, texts: list[str]):
+        """Queue all pieces; enough batches that every worker thread gets one."""
+        sources = [runtime.source_tokens(self.tokenizer, t) for t in texts]
+        batch = max(1, min(MAX_BATCH, math.ceil(len(sources) / self.model.num_translators)))
+        longest = max(len(tokens) for tokens in sources)
+        max_new = min(self.max_input_tokens - 1, OUTPUT_FACTOR * longest + OUTPUT_MARGIN)
+        return self.model.translate_batch(
+            sources, asynchronous=True, max_batch_size=batch, beam_size=self.beam_size,
+            length_penalty=1.0, return_scores=True, max_input_length=0,
+            max_decoding_length=max_new)
+
+    def _piece_result(self, result) -> chunking.PieceResult:
+        tokens = result.hypotheses[0]
+        text = runtime.detokenize(self.tokenizer, tokens)
+        # With length_penalty 1 the score is the mean log-probability per token already.
+        return chunking.PieceResult(text.strip(), result.scores[0], len(tokens) + 1)
+
+
+def _segments_done(segments: list[str], pieces: list[chunking.Piece], last_owner: int) -> int:
+    """Segments finished once every piece up to ``last_owner``'s last one has a result."""
+    sent = {p.owner for p in pieces}
+    return sum(1 for owner in range(len(segments)) if owner <= last_owner or owner not in sent)
