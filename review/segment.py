@@ -1,0 +1,192 @@
+"""German news segmentation: lines are paragraphs; headings and page furniture stay whole;
+paragraphs are split into sentences. Every span is an exact slice of the input text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from review.boilerplate import is_boilerplate
+
+# Line breaks of every kind end a paragraph; a paragraph never spans two lines.
+_LINE = re.compile(r"[^\n\r\u2028\u2029\x85\x0b\x0c]+")
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_BULLETS = "•·▪▸►◦‣"
+# A run of sentence-final marks, the closing quotes/brackets glued to it, then whitespace.
+_CANDIDATE = re.compile(r"([.!?…]+)([\"'“”‘’«»‹›)\]]*)\s+")
+_OPENERS = "\"'„“‚‘«»‹›([{"
+_CLOSERS = "\"'“”‘’«»‹›)]}"
+_FINAL_MARKS = ".!?…:;"
+
+HEADING_MAX_CHARS = 160
+HEADING_MAX_WORDS = 24
+
+# Abbreviations (case-sensitive, without the final dot) that never end a sentence.
+_ABBREVIATIONS = frozenset("""
+    Dr Prof Nr Nrn St Str Hr Hrn Fr Frl Mr Mrs Ms Gen Lt Kap Abs Art Bd Bde Abb Tab Anm Bsp
+    bspw Bspw ca Ca bzw Bzw vgl Vgl ggf Ggf evtl Evtl inkl Inkl exkl zzgl sog Sog geb gest verh
+    gegr urspr ehem Ehem ebd Ebd Hrsg hrsg Jan Febr Feb Apr Aug Sep Sept Okt Nov Dez Mo Di Mi
+    Do Sa Tel Dipl Ing Mag Dir Pfr Bhf Hbf Pkt Ziff Verf Red Übers übers Aufl Ausg Jg Std Min
+    Sek ggü bzgl Bzgl gem lt vs Vs dt engl franz frz lat griech ital span russ amerik ev kath
+    evang Kr Lkr Bez Gde Abg Abt Vol vol Nachf stellv Stellv stv Stv sen jun Hl hl max min
+    Mill Reg Verw Präs Vors allg Allg Bsp bes insb Insb Ld Ldkr Jahrg Gebr Kfm ff f v
+""".split())
+
+# Abbreviations that may also end a sentence: they split only before a typical sentence start.
+_END_ABBREVIATIONS = frozenset("""
+    usw usf etc Chr Co Inc Ltd Corp Jr Sr Tsd Mio Mrd Jh Jhd Jhdt AG GmbH
+""".split())
+
+# Capitalised function words that typically open a German sentence. After an ordinal, an
+# initial or a Roman numeral they decide for a boundary; a capitalised noun decides against.
+_SENTENCE_STARTS = frozenset("""
+    Der Die Das Den Dem Des Ein Eine Einen Einem Einer Eines Kein Keine Keiner Er Sie Es Wir
+    Ich Ihr Man Du Dies Diese Dieser Dieses Diesen Diesem Jene Jener Jeder Jede Jedes Alle
+    Alles Viele Einige Manche Beide Mehrere Andere Solche Deren Dessen Sein Seine Seiner Ihre
+    Ihrer Unser Unsere Mein Meine Ihm Ihn Ihnen Uns Sich Mir Mich
+    In Im Ins Am An Ans Auf Aus Bei Beim Mit Nach Von Vom Vor Zu Zum Zur Für Über Unter Um
+    Durch Gegen Ohne Seit Bis Während Wegen Trotz Laut Neben Zwischen Hinter Ab Außer Dank
+    Gemäß Innerhalb Außerhalb Angesichts Aufgrund
+    Und Oder Aber Doch Denn Sondern Sowie Also Dann Da Damit Dabei Dazu Daher Darum Deshalb
+    Deswegen Dadurch Danach Davor Darauf Daraus Darüber Dagegen Dafür Dennoch Trotzdem Jedoch
+    Zudem Außerdem Allerdings Ebenso Ebenfalls Auch Nur Noch Schon Bereits Erst Nun Jetzt
+    Heute Gestern Morgen Damals Bisher Inzwischen Mittlerweile Zuletzt Zuvor Später Zunächst
+    Schließlich Anschließend Dort Hier Als Wenn Wie Was Wer Wo Woher Wohin Warum Weshalb Wieso
+    Welche Welcher Welches Ob Weil Obwohl Falls Sobald Solange Nachdem Bevor Indem So Sonst
+    Nicht Nichts Niemand Jemand Etwa Vielleicht Wohl Ja Nein Immer Oft Mehr Weniger Insgesamt
+    Gleichzeitig Stattdessen Hingegen Genau Gerade Natürlich Tatsächlich Offenbar Vor
+    The It He She They We This That There
+""".split())
+
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # H.J  z.B  U.S  e.V
+_DAY_MONTH = re.compile(r"\d{1,2}\.\d{1,2}")  # "am 12.3." is a date, like an ordinal
+# "z. B." and friends written with a space: the part before the last letter decides.
+_SPACED_ABBREVIATION = re.compile(
+    r"(?:\b[zZ]\.\s?B|\bu\.\s?U|\bi\.\s?d\.\s?R|\bo\.\s?Ä|\bi\.\s?[AV]|\bu\.\s?v\.\s?m)$")
+_SPACED_END_ABBREVIATION = re.compile(r"(?:\b[vn]\.\s?Chr|\be\.\s?V|\ba\.\s?D)$")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the article: ``text == article_text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # heading | text | boilerplate
+    paragraph: int
+
+
+def segment_text(text: str) -> list[Span]:
+    """Split an article into headings, boilerplate lines and sentences, offsets kept."""
+    spans: list[Span] = []
+    paragraph = 0
+    for line in _LINE.finditer(text):
+        start, end = _content_bounds(text, line.start(), line.end())
+        if start == end:
+            continue
+        spans += _line_spans(text, start, end, paragraph)
+        paragraph += 1
+    return spans
+
+
+def _line_spans(text: str, start: int, end: int, paragraph: int) -> list[Span]:
+    line = text[start:end]
+    kind = "boilerplate" if is_boilerplate(line) else "heading" if is_heading(line) else "text"
+    if kind != "text":
+        return [Span(start, end, line, kind, paragraph)]
+    return [Span(start + s, start + e, line[s:e], "text", paragraph)
+            for s, e in split_sentences(line)]
+
+
+def _content_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of a line without edge whitespace and without a leading list bullet."""
+    start, end = _trim(text, start, end)
+    if end - start > 1 and text[start] in _BULLETS and _is_blank(text[start + 1]):
+        start, end = _trim(text, start + 1, end)
+    return start, end
+
+
+def _is_blank(char: str) -> bool:
+    return char.isspace() or char in _INVISIBLE
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and _is_blank(text[start]):
+        start += 1
+    while end > start and _is_blank(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def is_heading(line: str) -> bool:
+    """A short line that does not end like a sentence: a headline, subheading or caption."""
+    line = line.strip()
+    if not line or len(line) > HEADING_MAX_CHARS or len(line.split()) > HEADING_MAX_WORDS:
+        return False
+    last = line.rstrip(_CLOSERS)[-1:]
+    return last != "" and last not in _FINAL_MARKS
+
+
+def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of one paragraph, edge whitespace excluded."""
+    spans = []
+    start, end = _trim(paragraph, 0, len(paragraph))
+    for match in _CANDIDATE.finditer(paragraph, start, end):
+        next_start = _next_sentence_start(paragraph, match.end(), end)
+        if next_start is None or not _is_boundary(paragraph, match, next_start):
+            continue
+        spans.append((start, match.end(2)))
+        start = next_start
+    if start < end:
+        spans.append((start, end))
+    return spans
+
+
+def _next_sentence_start(text: str, pos: int, end: int) -> int | None:
+    """Where the next sentence would start; None when only punctuation follows."""
+    return pos if any(ch.isalnum() for ch in text[pos:end]) else None
+
+
+def _next_word(text: str, pos: int) -> str:
+    """The first word from ``pos`` on, skipping dashes and opening quotes or brackets."""
+    match = re.compile(r"[\W_]*?([^\W_][\w'’-]*)").match(text, pos)
+    return match.group(1) if match else ""
+
+
+def _previous_word(text: str, pos: int) -> str:
+    """The word before a full stop, quotes and brackets around it removed."""
+    token = re.search(r"\S*$", text[:pos]).group()
+    return token.lstrip(_OPENERS).rstrip(_CLOSERS)
+
+
+def _is_boundary(text: str, match: re.Match, next_start: int) -> bool:
+    marks = match.group(1)
+    following = _next_word(text, next_start)
+    if not following or not (following[0].isupper() or following[0].isdigit()):
+        return False  # a lowercase word goes on the same sentence
+    if marks != ".":
+        return True  # "?", "!", "?!" and ellipses before a capital end the sentence
+    return _full_stop_ends_sentence(text[:match.start(1)], following)
+
+
+def _full_stop_ends_sentence(before: str, following: str) -> bool:
+    """Decide a single '.' by the word before it and the word after it."""
+    if before[-1:] in _CLOSERS:
+        return True  # "(Seite 33)." or "„Würgegriff“.": no abbreviation or ordinal ends so
+    word = _previous_word(before, len(before))
+    starts = following in _SENTENCE_STARTS
+    if _SPACED_ABBREVIATION.search(before) or word in _ABBREVIATIONS:
+        return False
+    if _SPACED_END_ABBREVIATION.search(before) or word in _END_ABBREVIATIONS:
+        return starts
+    if word.isdigit() and len(word) <= 3 or _DAY_MONTH.fullmatch(word):
+        # "am 2. Januar", "der 3. Platz", "77. 000" go on; "um 5. Die", "Platz 3. 2011" end
+        return starts or bool(re.fullmatch(r"\d{4}", following))
+    if len(word) == 1 and word.isalpha():
+        return word.isupper() and starts  # an initial ("H. Nerozzi") or part of "z. B."
+    if _DOTTED_LETTERS.fullmatch(word):
+        return word[0].isupper() and starts
+    if len(word) > 1 and _ROMAN.fullmatch(word):
+        return starts  # "Johannes Paul II. besuchte"
+    return True
