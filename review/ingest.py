@@ -1,0 +1,196 @@
+"""Read German articles from .txt/.md/.json/.jsonl files or folders into segmented Articles."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from review.article import Article, Segment
+from review.errors import BadInputError
+
+SUFFIXES = (".txt", ".md", ".json", ".jsonl")
+MAX_BYTES = 1_000_000  # news articles are a few KB; anything bigger is a wrong file or a dump
+MAX_ID = 60
+MAX_TITLE = 100
+
+
+def article_from_text(text: str, title: str | None = None, id: str | None = None,
+                      source_path: str | None = None) -> Article:
+    """Build a segmented Article from German text; the id is made safe as a file name."""
+    from review.segment import segment_text
+
+    text = normalise(text)
+    digest = content_hash(text)
+    title = (title or "").strip() or first_line_title(text)
+    article_id = safe_id(id) if id else derived_id(title, digest, source_path)
+    segments = [Segment(index=i, start=s.start, end=s.end, source=s.text, kind=s.kind,
+                        paragraph=s.paragraph) for i, s in enumerate(segment_text(text))]
+    return Article(id=article_id, title=title, text=text, content_hash=digest,
+                   source_path=source_path, segments=segments)
+
+
+def normalise(text: str) -> str:
+    """One canonical form, so the same article saved twice hashes the same."""
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def content_hash(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def first_line_title(text: str) -> str:
+    """The first non-blank line, shortened at a word boundary when it is a whole paragraph."""
+    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if len(line) <= MAX_TITLE:
+        return line
+    return line[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+def safe_id(raw: str) -> str:
+    """Lower-case letters, digits, '_' and '-' only: a file name on every system, no dots."""
+    ascii_only = unicodedata.normalize("NFKD", str(raw)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_-]+", "-", ascii_only.lower()).strip("-_")
+    return slug[:MAX_ID].rstrip("-_")
+
+
+def derived_id(title: str, digest: str, source_path: str | None) -> str:
+    """From the file name when there is one, else from the title plus a piece of the hash."""
+    if source_path:
+        from_name = safe_id(Path(source_path).stem)
+        if from_name:
+            return from_name
+    short = digest.split(":")[1][:8]
+    return "-".join(part for part in (safe_id(title)[:40].rstrip("-_"), short) if part)
+
+
+def load_path(path: Path) -> list[Article]:
+    """All articles in one file; BadInputError names the file (and line) and the fix."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise BadInputError(f"{path}: unsupported file type {path.suffix or '(none)'}; "
+                            f"use {', '.join(SUFFIXES)}")
+    text = read_text(path)
+    if path.suffix.lower() == ".json":
+        return [_from_record(_parse_json(text, str(path)), str(path), str(path))]
+    if path.suffix.lower() == ".jsonl":
+        return _from_jsonl(text, path)
+    if path.suffix.lower() == ".md":
+        text = strip_markdown(text)
+    return [_checked(text, str(path), str(path))]
+
+
+def read_text(path: Path) -> str:
+    """UTF-8 text (BOM allowed) that is not empty, binary or too big."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise BadInputError(f"{path}: {size / 1e6:.1f} MB is over the 1 MB limit for one "
+                                "article; split it into one file per article")
+        data = path.read_bytes()
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot read ({err.strerror}); check the path and "
+                            "permissions") from None
+    if b"\x00" in data:
+        raise BadInputError(f"{path}: binary file, not text; give a UTF-8 .txt/.md/.json file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"{path}: not UTF-8 (bad byte at offset {err.start}); re-save it "
+                            "as UTF-8, e.g. iconv -f latin1 -t utf-8") from None
+    if not text.strip():
+        raise BadInputError(f"{path}: empty file; put the German article text in it")
+    return text
+
+
+def strip_markdown(text: str) -> str:
+    """Drop heading marks so '# Titel' is segmented and translated as 'Titel'."""
+    return re.sub(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+", "", text)
+
+
+def _parse_json(text: str, name: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise BadInputError(f"{name}: malformed JSON at line {err.lineno} column {err.colno} "
+                            f"({err.msg}); fix the file") from None
+
+
+def _from_jsonl(text: str, path: Path) -> list[Article]:
+    articles = []
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        name = f"{path} line {lineno}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise BadInputError(f"{name}: malformed JSON ({err.msg} at column {err.colno}); "
+                                "each line must be one JSON object") from None
+        articles.append(_from_record(record, name, f"{path}:{lineno}",
+                                     default_id=f"{path.stem}-{lineno}"))
+    if not articles:
+        raise BadInputError(f"{path}: no articles (only blank lines); add one JSON object "
+                            "per line")
+    return articles
+
+
+def _from_record(record: object, name: str, source: str,
+                 default_id: str | None = None) -> Article:
+    """One {"id"?, "title"?, "text"} object."""
+    if not isinstance(record, dict):
+        raise BadInputError(f'{name}: expected a JSON object like {{"title": ..., "text": ...}}, '
+                            f"got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise BadInputError(f'{name}: no "text" string; add the German article as "text"')
+    title, raw_id = record.get("title"), record.get("id")
+    if title is not None and not isinstance(title, str):
+        raise BadInputError(f'{name}: "title" must be a string')
+    if raw_id is not None and (not isinstance(raw_id, (str, int)) or not safe_id(str(raw_id))):
+        raise BadInputError(f'{name}: "id" must be a string with letters or digits')
+    article_id = str(raw_id) if raw_id is not None else default_id
+    return _checked(text, name, source, title=title, article_id=article_id)
+
+
+def _checked(text: str, name: str, source: str, title: str | None = None,
+             article_id: str | None = None) -> Article:
+    from review.language import ensure_german
+
+    if not text.strip():
+        raise BadInputError(f"{name}: empty text; put the German article text in it")
+    ensure_german(text, name)
+    return article_from_text(text, title=title, id=article_id, source_path=source)
+
+
+def collect(paths: list[Path]) -> tuple[list[Article], list[str]]:
+    """Articles from files and folders (walked for .txt/.md/.json/.jsonl), plus one error line
+    per bad file; files with other extensions inside folders are ignored."""
+    articles: list[Article] = []
+    errors: list[str] = []
+    for path in _files(paths, errors):
+        try:
+            articles.extend(load_path(path))
+        except BadInputError as err:
+            errors.append(str(err))
+    return articles, errors
+
+
+def _files(paths: list[Path], errors: list[str]) -> list[Path]:
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and p.suffix.lower() in SUFFIXES and not _hidden(p, path)))
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or folder; check the path")
+    return files
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
