@@ -1,0 +1,143 @@
+"""Article summaries: extractive (chosen German sentences, shown in their English) and abstractive.
+
+The extractive summary ranks the German sentences with multilingual-e5-small embeddings, so it
+works offline and before translation; its English is the reviewed translation of those
+sentences, so it follows reviewers' corrections and cannot say what the article does not.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from models.base import Summarizer
+from review.article import Article, Segment, Summary
+from review.errors import NothingToDoError
+
+RANKER = "intfloat/multilingual-e5-small"
+MIN_PICK, MAX_PICK = 2, 6
+MIN_SENTENCES = 3  # below this, the whole article is its own summary
+LEAD_BONUS = 0.02  # centrality scores spread over ~0.05, so this favours the lead, gently
+SHORT_WORDS = 6  # sentences shorter than this say little on their own
+SHORT_PENALTY = 0.02
+DUPLICATE = 0.95  # cosine similarity above which two sentences say the same
+GAP = "no English yet for segment(s) "
+
+
+def extractive(article: Article) -> Summary:
+    """Pick 2-6 central sentences (in article order); the summary is their English."""
+    _require_english(article)
+    candidates = candidates_for(article)
+    if len(candidates) < MIN_SENTENCES:
+        chosen = [s.index for s in article.segments if s.kind != "boilerplate" and _has_words(s)]
+        note = (f"the article has only {len(candidates)} sentence(s), so the summary is its "
+                "whole text")
+    else:
+        chosen, note = choose(candidates), None
+    summary = Summary(method="extractive", text=None, model=RANKER, source_segments=chosen,
+                      note=note)
+    _derive_text(article, summary)
+    return summary
+
+
+def choose(candidates: list[Segment]) -> list[int]:
+    """Indices of the most central candidates, more for longer articles, in article order."""
+    from models.embed import embed
+
+    vectors = embed([s.source for s in candidates])
+    centroid = vectors.mean(axis=0)
+    centroid /= max(float((centroid ** 2).sum()) ** 0.5, 1e-9)
+    scores = [float(vectors[i] @ centroid) + _prior(i, seg, len(candidates))
+              for i, seg in enumerate(candidates)]
+    # Ties go to the earlier sentence, so the choice is the same on every run.
+    order = sorted(range(len(candidates)), key=lambda i: (-round(scores[i], 6), i))
+    picked: list[int] = []
+    for i in order:
+        if len(picked) == pick_count(len(candidates)):
+            break
+        if all(float(vectors[i] @ vectors[j]) < DUPLICATE for j in picked):
+            picked.append(i)
+    return sorted(candidates[i].index for i in picked)
+
+
+def pick_count(sentences: int) -> int:
+    """About the square root of the article's length: 9 sentences give 3, 36 or more give 6."""
+    return max(MIN_PICK, min(MAX_PICK, round(math.sqrt(sentences))))
+
+
+def candidates_for(article: Article) -> list[Segment]:
+    """Body sentences worth choosing: no headings, boilerplate, rejected or repeated headings."""
+    headings = {_plain(s.source) for s in article.segments if s.kind == "heading"}
+    return [s for s in article.segments
+            if s.kind == "text" and s.decision.status != "rejected" and _has_words(s)
+            and _plain(s.source) not in headings]
+
+
+def abstractive(article: Article, summarizer: Summarizer) -> Summary:
+    """Summarize the article's English with the model and flag unsupported numbers and names."""
+    from review.faithfulness import faithfulness_flags
+
+    _require_english(article)
+    used = [s for s in article.segments if s.kind == "text" and _english(s)]
+    output = summarizer.summarize([_english(s) for s in used])
+    flags = faithfulness_flags(output.text, article.english_text(), article.text)
+    note = None if output.text.strip() else "the model produced no text; write the summary"
+    return Summary(method="abstractive", text=output.text.strip() or None, model=output.model,
+                   source_segments=[s.index for s in used], flags=flags, note=note)
+
+
+def refresh(article: Article) -> None:
+    """After a correction: re-derive a pending extractive summary from its sentences' English."""
+    summary = article.summary
+    if summary and summary.method == "extractive" and summary.decision.status == "pending":
+        _derive_text(article, summary)
+
+
+def english_of(article: Article, indices: list[int]) -> list[str | None]:
+    """The usable English of the given segments (None: not translated yet, or rejected)."""
+    by_index = {s.index: s for s in article.segments}
+    return [_english(by_index[i]) if i in by_index else None for i in indices]
+
+
+def _derive_text(article: Article, summary: Summary) -> None:
+    english = english_of(article, summary.source_segments)
+    missing = [i for i, text in zip(summary.source_segments, english) if not text]
+    summary.text = " ".join(t for t in english if t) or None
+    summary.note = _with_gap(summary.note, missing)
+
+
+def _with_gap(note: str | None, missing: list[int]) -> str | None:
+    """The note with its "no English yet" part replaced by the current one (or dropped)."""
+    parts = [p for p in (note or "").split("; ") if p and not p.startswith(GAP)]
+    if missing:
+        parts.append(f"{GAP}{', '.join(map(str, missing))}: translate or correct them to "
+                     "complete the summary")
+    return "; ".join(parts) or None
+
+
+def _require_english(article: Article) -> None:
+    if not any(_english(s) for s in article.segments if s.kind != "boilerplate"):
+        raise NothingToDoError(f"article {article.id} has no English yet: run "
+                               f"`python -m review translate {article.id}` first")
+
+
+def _english(segment: Segment) -> str | None:
+    """A rejected translation is no English at all until someone corrects it."""
+    if segment.decision.status == "rejected":
+        return None
+    text = segment.english
+    return text.strip() if text and text.strip() else None
+
+
+def _prior(position: int, segment: Segment, total: int) -> float:
+    lead = LEAD_BONUS * (1 - position / total)
+    words = len(segment.source.split())
+    short = SHORT_PENALTY * max(0, SHORT_WORDS - words) / SHORT_WORDS
+    return lead - short
+
+
+def _has_words(segment: Segment) -> bool:
+    return any(ch.isalpha() for ch in segment.source)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
