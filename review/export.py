@@ -1,0 +1,90 @@
+"""Export approved work: summaries or segment translations, in one of six formats.
+
+Only approved work leaves the tool: accepted or corrected summaries, and accepted or
+corrected segments (boilerplate never). Output is deterministic: articles sorted by id,
+segments by index, fixed key order, and no time except the decision times in the data.
+Summaries are not translations of a source text, so they export as json, jsonl, csv or md;
+tmx and xliff carry segment pairs only.
+"""
+from __future__ import annotations
+
+import re
+
+from review.article import Article
+from review.errors import BadInputError, NothingToDoError
+from review.exporters import markdown, records, tabular
+from review.exporters.select import approved_segments, approved_summary, sorted_articles
+from review.exporters.tmx import translations_tmx
+from review.exporters.xliff import translations_xliff
+
+WHATS = ("summaries", "translations")
+FORMATS = ("json", "jsonl", "csv", "md", "tmx", "xliff")
+BILINGUAL_FORMATS = ("tmx", "xliff")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def default_what(fmt: str) -> str:
+    """What to export when not told: the formats made for segment pairs get translations."""
+    return "translations" if fmt in BILINGUAL_FORMATS else "summaries"
+
+
+def export(articles: list[Article], what: str = "summaries", fmt: str = "json",
+           where: str | None = None) -> str:
+    """The approved ``what`` of ``articles`` as ``fmt`` text; ``where`` names them in errors.
+
+    Raises BadInputError for an unknown what/format or summaries as tmx/xliff, and
+    NothingToDoError when nothing is approved.
+    """
+    _check_choice(what, fmt)
+    ordered = sorted_articles(articles)
+    if not _has_approved(ordered, what):
+        place = f" in {where}" if where else ""
+        raise NothingToDoError(f"nothing approved to export{place}: {_how_to_approve(what)}")
+    text = _render(ordered, what, fmt)
+    # A lone surrogate (possible in a hand-edited JSON file) cannot be written as UTF-8.
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _check_choice(what: str, fmt: str) -> None:
+    if what not in WHATS:
+        raise BadInputError(f"cannot export {what!r}: choose one of {', '.join(WHATS)}")
+    if fmt not in FORMATS:
+        raise BadInputError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if what == "summaries" and fmt in BILINGUAL_FORMATS:
+        raise BadInputError(f"summaries cannot be exported as {fmt}: use --format json, jsonl, "
+                            f"csv or md, or export --what translations as {fmt}")
+
+
+def _has_approved(articles: list[Article], what: str) -> bool:
+    if what == "summaries":
+        return any(approved_summary(article) for article in articles)
+    return any(approved_segments(article) for article in articles)
+
+
+def _how_to_approve(what: str) -> str:
+    if what == "summaries":
+        return ("accept or correct summaries first "
+                "(python -m review decide ID --summary --accept --reviewer NAME)")
+    return ("accept or correct segments first "
+            "(python -m review decide ID --segment N --accept --reviewer NAME)")
+
+
+def _render(articles: list[Article], what: str, fmt: str) -> str:
+    if fmt in ("json", "jsonl", "csv"):
+        return _render_records(articles, what, fmt)
+    if fmt == "md":
+        render = markdown.summaries_md if what == "summaries" else markdown.translations_md
+        return render(articles)
+    if fmt == "tmx":
+        return translations_tmx(articles)
+    return translations_xliff(articles)
+
+
+def _render_records(articles: list[Article], what: str, fmt: str) -> str:
+    if what == "summaries":
+        rows, fields = records.summary_records(articles), records.SUMMARY_FIELDS
+    else:
+        rows, fields = records.translation_records(articles), records.TRANSLATION_FIELDS
+    if fmt == "csv":
+        return tabular.to_csv(rows, fields)
+    return tabular.to_json(rows) if fmt == "json" else tabular.to_jsonl(rows)

@@ -1,0 +1,1 @@
+"""One module per export format family; ``review.export`` picks among them."""

@@ -1,0 +1,95 @@
+"""Approved work as Markdown a person reads: a heading per article, then summary or segments.
+
+Article text is escaped so that it renders as the words it is: ``<b>`` stays visible text,
+``*stars*`` stay stars, and a line that starts with ``#`` or ``-`` does not turn into a
+heading or a list. Line breaks inside a text become Markdown hard breaks.
+"""
+from __future__ import annotations
+
+import re
+
+from review.article import Article, Decision
+from review.exporters.select import approved_segments, approved_summary
+
+# Control characters have no place in a document meant for reading.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Significant anywhere in a line (inline markup, HTML, GFM tables and strikethrough).
+_INLINE = re.compile(r"([\\`*_\[\]<#|~])")
+# An entity reference such as &amp; or &#169; would render as the character it names.
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# Significant only at the start of a line: quotes, lists, setext underlines.
+_LINE_START = re.compile(r"^([>+=-]|\d+(?=[.)]))")
+_HARD_BREAK = "\\\n"
+
+
+def summaries_md(articles: list[Article]) -> str:
+    parts = ["# Approved summaries\n"]
+    for article in articles:
+        found = approved_summary(article)
+        if found is None:
+            continue
+        summary, text = found
+        method = summary.method + (f", {summary.model}" if summary.model else "")
+        parts.append(_heading(article))
+        parts.append(_block(text) + "\n")
+        parts.append(f"*{escape_inline(method)} summary; {_byline(summary.decision)}*\n")
+    return "\n".join(parts)
+
+
+def translations_md(articles: list[Article]) -> str:
+    parts = ["# Approved translations\n"]
+    for article in articles:
+        items = approved_segments(article)
+        if not items:
+            continue
+        parts.append(_heading(article))
+        parts.append("".join(_segment_item(item.segment, item.target) for item in items))
+    return "\n".join(parts)
+
+
+def escape_inline(text: str) -> str:
+    """Backslash-escape characters that would turn plain words into markup."""
+    text = _CONTROL.sub("", text)
+    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+
+
+def escape_line(line: str) -> str:
+    """``escape_inline`` plus the markers that only matter at a line's start."""
+    return _LINE_START.sub(lambda m: _escape_marker(m.group(1)), escape_inline(line.strip()))
+
+
+def _escape_marker(marker: str) -> str:
+    return marker + "\\" if marker.isdigit() else "\\" + marker
+
+
+def _block(text: str, indent: str = "") -> str:
+    """A multi-line text as one paragraph: blank lines dropped, line breaks kept visible."""
+    lines = [escape_line(line) for line in text.splitlines() if line.strip()]
+    return (_HARD_BREAK + indent).join(lines) if lines else "*(empty)*"
+
+
+def _heading(article: Article) -> str:
+    title = " ".join(article.title.split()) or article.id
+    return f"## {escape_inline(title)}\n\nArticle {_code(article.id)}\n"
+
+
+def _code(text: str) -> str:
+    """A code span that survives backticks inside it (the fence must be longer than any run)."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if longest else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _segment_item(seg, target: str) -> str:
+    indent = "  "
+    lines = [f"- **{seg.index}** DE: {_block(seg.source, indent)}",
+             f"EN: {_block(target, indent)}",
+             f"*{_byline(seg.decision)}*"]
+    return (_HARD_BREAK + indent).join(lines) + "\n"
+
+
+def _byline(decision: Decision) -> str:
+    who = escape_inline(decision.reviewer or "unknown reviewer")
+    when = f" on {escape_inline(decision.time)}" if decision.time else ""
+    return f"{decision.status} by {who}{when}"
