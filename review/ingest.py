@@ -23,10 +23,11 @@ def article_from_text(text: str, title: str | None = None, id: str | None = None
 
     text = normalise(text)
     digest = content_hash(text)
-    title = (title or "").strip() or first_line_title(text)
+    spans = segment_text(text)
+    title = (title or "").strip() or first_line_title(text, spans)
     article_id = safe_id(id) if id else derived_id(title, digest, source_path)
     segments = [Segment(index=i, start=s.start, end=s.end, source=s.text, kind=s.kind,
-                        paragraph=s.paragraph) for i, s in enumerate(segment_text(text))]
+                        paragraph=s.paragraph) for i, s in enumerate(spans)]
     return Article(id=article_id, title=title, text=text, content_hash=digest,
                    source_path=source_path, segments=segments)
 
@@ -42,9 +43,12 @@ def content_hash(text: str) -> str:
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def first_line_title(text: str) -> str:
-    """The first non-blank line, shortened at a word boundary when it is a whole paragraph."""
-    line = next((line.strip() for line in text.split("\n") if line.strip()), "")
+def first_line_title(text: str, spans: list | None = None) -> str:
+    """The heading (or first sentence) that opens the article after any dateline or byline,
+    else the first line; shortened at a word boundary when long."""
+    first = next((s for s in spans or [] if s.kind != "boilerplate"), None)
+    line = first.text if first else next((line.strip() for line in text.split("\n")
+                                          if line.strip()), "")
     if len(line) <= MAX_TITLE:
         return line
     return line[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
@@ -94,7 +98,7 @@ def read_text(path: Path) -> str:
     except OSError as err:
         raise BadInputError(f"{path}: cannot read ({err.strerror}); check the path and "
                             "permissions") from None
-    if b"\x00" in data:
+    if _looks_binary(data):
         raise BadInputError(f"{path}: binary file, not text; give a UTF-8 .txt/.md/.json file")
     try:
         text = data.decode("utf-8-sig")
@@ -104,6 +108,12 @@ def read_text(path: Path) -> str:
     if not text.strip():
         raise BadInputError(f"{path}: empty file; put the German article text in it")
     return text
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes, or more control characters than any text has (tab/newline/CR/FF aside)."""
+    controls = sum(data.count(bytes([c])) for c in (*range(0, 9), *range(14, 32), 127))
+    return b"\x00" in data or controls > 0.05 * len(data)
 
 
 def strip_markdown(text: str) -> str:
