@@ -288,9 +288,10 @@ def test_cli_nothing_approved_leaves_no_file(store_dir, tmp_path):
     assert not target.exists() and "out.md" not in " ".join(_leftovers(tmp_path))
 
 
-@pytest.mark.parametrize("where", ["missing/out.json", "."])
+@pytest.mark.parametrize("where", ["missing/out.json", "a-folder"])
 def test_cli_unwritable_output_is_one_line_naming_the_path(store_dir, tmp_path, where):
     _stored(store_dir)
+    (tmp_path / "a-folder").mkdir()
     before = _leftovers(tmp_path)
     path = tmp_path / where
     result = _run("export", "--format", "json", "-o", str(path))
