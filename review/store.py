@@ -25,6 +25,10 @@ class LockTimeoutError(ReviewError):
     exit_code = 1
 
 
+class StoreUnwritableError(ReviewError):
+    """The store folder cannot be created or written (permissions, a file in the way...)."""
+
+
 class ArticleStore:
     """Articles as ``<root>/<id>.json``; locks in ``<root>/.locks/<id>.lock``."""
 
@@ -165,9 +169,17 @@ class ArticleStore:
     def _write(self, article: Article) -> None:
         from review.atomic import write_atomic
 
-        self.root.mkdir(parents=True, exist_ok=True)
         data = json.dumps(article.to_dict(), ensure_ascii=False, indent=1)
-        write_atomic(self.path(article.id), data)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path(article.id), data)
+        except OSError as err:
+            raise self._unwritable(err) from None
+
+    def _unwritable(self, err: OSError) -> StoreUnwritableError:
+        reason = err.strerror or str(err)
+        return StoreUnwritableError(f"cannot write to the store {self.root} ({reason}); check "
+                                    "that it is a writable folder, or pass --store DIR")
 
     @contextmanager
     def _lock(self, name: str, timeout: float = LOCK_TIMEOUT,
@@ -175,9 +187,9 @@ class ArticleStore:
         from filelock import FileLock, Timeout
 
         folder = self.root / ".locks"
-        folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(folder / f"{name}.lock", timeout=timeout)
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             lock.acquire()
         except Timeout:
             if quiet:
@@ -185,6 +197,11 @@ class ArticleStore:
                 return
             raise LockTimeoutError(f"article {name} is locked by another writer for over "
                                    f"{timeout:.0f}s; try again in a moment") from None
+        except OSError as err:
+            if quiet:
+                yield False
+                return
+            raise self._unwritable(err) from None
         try:
             yield True
         finally:

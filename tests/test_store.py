@@ -8,7 +8,7 @@ import pytest
 from review.article import Article, MachineOutput, Segment, Summary
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
                            StaleRevisionError, UnknownArticleError)
-from review.store import ArticleStore
+from review.store import ArticleStore, StoreUnwritableError
 
 SOURCES = ["Die Regierung plant neue Gesetze.", "Der Bahnhof bleibt heute geschlossen.",
            "Impressum und Datenschutz"]
@@ -225,3 +225,11 @@ def test_temp_file_of_a_live_writer_is_left_alone(store_dir):
         from review.store import ArticleStore as Other
         Other(store_dir).scan()  # another reader while a writer holds the lock
         assert live.exists()
+
+
+def test_store_that_is_not_a_folder_is_one_line_error(tmp_path):
+    (tmp_path / "afile").write_text("x", "utf-8")
+    store = ArticleStore(tmp_path / "afile" / "store")
+    with pytest.raises(StoreUnwritableError) as err:
+        store.add(make_article())
+    assert "afile" in str(err.value) and "--store DIR" in str(err.value)
