@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -41,7 +42,7 @@ def command(source, as_json):
 def read_bytes(source: str) -> bytes:
     """The raw input; a missing or unreadable file is a one-line BadInputError."""
     if source == "-":
-        return click.get_binary_stream("stdin").read()
+        return sys.stdin.buffer.read()  # bytes, so a bad encoding is reported, not guessed
     try:
         return Path(source).read_bytes()
     except IsADirectoryError:
