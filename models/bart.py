@@ -5,6 +5,7 @@ summarized, and the joined chunk summaries are summarized again, so nothing is c
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -28,15 +29,20 @@ class BartSummarizer(Summarizer):
         self.num_beams = num_beams
         self._model = None
         self._tokenizer = None
+        self._lock = threading.Lock()  # the app calls from several threads; load and run once
         self.last_stages: list[int] = []  # chunks per stage of the last call, for diagnostics
 
     def summarize(self, segments: Sequence[str]) -> Output:
         """One summary of all segments; confidence is the final stage's mean token log-prob."""
         texts = [s.strip() for s in segments if s and s.strip()]
-        self.last_stages = []
         if not texts:
             return Output("", None, self.model_id, self.engine)
-        self._load()
+        with self._lock:
+            self._load()
+            return self._summarize(texts)
+
+    def _summarize(self, texts: list[str]) -> Output:
+        self.last_stages = []
         while True:
             chunks = self._pack(texts)
             self.last_stages.append(len(chunks))
@@ -44,6 +50,8 @@ class BartSummarizer(Summarizer):
             if len(results) == 1 or len(self.last_stages) >= MAX_STAGES:
                 break
             texts = [text for text, _ in results if text]
+            if not texts:
+                break
         text = " ".join(t for t, _ in results).strip()
         scores = [c for _, c in results if c is not None]
         confidence = sum(scores) / len(scores) if scores else None

@@ -12,6 +12,9 @@ import re
 from models.base import Summarizer
 from review.article import Article, Segment, Summary
 from review.errors import NothingToDoError
+from review.faithfulness import faithfulness_flags  # part of this module's contract
+
+__all__ = ["extractive", "abstractive", "refresh", "selection", "faithfulness_flags"]
 
 RANKER = "intfloat/multilingual-e5-small"
 MIN_PICK, MAX_PICK = 2, 6
@@ -26,17 +29,23 @@ GAP = "no English yet for segment(s) "
 def extractive(article: Article) -> Summary:
     """Pick 2-6 central sentences (in article order); the summary is their English."""
     _require_english(article)
-    candidates = candidates_for(article)
-    if len(candidates) < MIN_SENTENCES:
-        chosen = [s.index for s in article.segments if s.kind != "boilerplate" and _has_words(s)]
-        note = (f"the article has only {len(candidates)} sentence(s), so the summary is its "
-                "whole text")
-    else:
-        chosen, note = choose(candidates), None
+    chosen, note = selection(article)
     summary = Summary(method="extractive", text=None, model=RANKER, source_segments=chosen,
                       note=note)
     _derive_text(article, summary)
     return summary
+
+
+def selection(article: Article) -> tuple[list[int], str | None]:
+    """The segments an extractive summary shows, and a note when it is the whole article.
+
+    Needs only the German, so it works before translation."""
+    candidates = candidates_for(article)
+    if len(candidates) >= MIN_SENTENCES:
+        return choose(candidates), None
+    whole = [s.index for s in article.segments if s.kind != "boilerplate" and _has_words(s)]
+    return whole, (f"the article has only {len(candidates)} sentence(s), so the summary is "
+                   "its whole text")
 
 
 def choose(candidates: list[Segment]) -> list[int]:
@@ -74,8 +83,6 @@ def candidates_for(article: Article) -> list[Segment]:
 
 def abstractive(article: Article, summarizer: Summarizer) -> Summary:
     """Summarize the article's English with the model and flag unsupported numbers and names."""
-    from review.faithfulness import faithfulness_flags
-
     _require_english(article)
     used = [s for s in article.segments if s.kind == "text" and _english(s)]
     output = summarizer.summarize([_english(s) for s in used])

@@ -1,0 +1,125 @@
+"""Flag numbers and names in a machine summary that the article does not support.
+
+A number is supported when the English article or the German source has the same value (the
+translation may have mangled it). A name is supported when it appears in the English article,
+or in the German source allowing for transliteration (Peskow/Peskov, Pjöngjang/Pyongyang).
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+
+from review.article import Flag
+
+NUMBER_CODE = "summary_number_unsupported"
+NAME_CODE = "summary_name_unsupported"
+
+_SENTENCES = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_OPENERS = "\"'“‘„«(:"
+# Capitalised words that are never names, wherever they stand (after a colon, inside a quote).
+_COMMON = set("""a an the this that these those it its he she they we i you his her their our
+    my in on at of for from to by with as and but or if when while after before since during
+    there here what who which where why how mr mrs ms dr""".split())
+# Transliteration between German and English spellings of foreign names, longest first.
+_TRANSLIT = (("tsch", "ch"), ("sch", "sh"), ("ck", "k"), ("w", "v"), ("j", "i"), ("y", "i"),
+             ("z", "s"))
+FUZZY = 0.8  # similarity of transliteration keys that still counts as the same name
+
+
+def faithfulness_flags(summary_en: str, article_en: str, article_de: str = "") -> list[Flag]:
+    """Flags for each number and name in ``summary_en`` that the article does not support."""
+    if not summary_en or not summary_en.strip():
+        return []
+    return (_number_flags(summary_en, article_en, article_de)
+            + _name_flags(summary_en, article_en, article_de))
+
+
+def _number_flags(summary: str, english: str, german: str) -> list[Flag]:
+    from review.checks.numbers import extract_numbers
+
+    known = [v for v, _ in extract_numbers(english, "en")]
+    known += [v for v, _ in extract_numbers(german, "de")] if german else []
+    flags, seen = [], set()
+    for value, surface in extract_numbers(summary, "en"):
+        if surface in seen or any(math.isclose(value, k, rel_tol=1e-6) for k in known):
+            continue
+        seen.add(surface)
+        flags.append(Flag(NUMBER_CODE, f"the number '{surface}' is not in the article"))
+    return flags
+
+
+def _name_flags(summary: str, english: str, german: str) -> list[Flag]:
+    english_words = {w.casefold() for w in _parts(english)}
+    german_keys = {_key(w) for w in _parts(german)}
+    flags, seen = [], set()
+    for name in names_in(summary):
+        if name in seen:
+            continue
+        seen.add(name)
+        if _phrase_in(name, english):
+            continue
+        missing = [w for w in _parts(name) if not _supported(w, english_words, german_keys)]
+        if missing:
+            flags.append(Flag(NAME_CODE, f"the name '{name}' is not in the article"))
+    return flags
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised words and runs of them ("Kim Jong Un"); a sentence's capitalised first word
+    counts only as the start of a run ("Vladimir Putin said")."""
+    names = []
+    for sentence in _SENTENCES.split(text):
+        run: list[str] = []
+        run_starts_sentence = False
+        for position, match in enumerate(_WORD.finditer(sentence)):
+            word = _strip_possessive(match.group())
+            if not word or not word[0].isupper() or word.casefold() in _COMMON:
+                names += _finish(run, run_starts_sentence)
+                run = []
+                continue
+            if not run:
+                opener = sentence[:match.start()].rstrip()[-1:]
+                run_starts_sentence = position == 0 or (opener != "" and opener in _OPENERS)
+            run.append(word)
+        names += _finish(run, run_starts_sentence)
+    return names
+
+
+def _finish(run: list[str], starts_sentence: bool) -> list[str]:
+    if not run or (starts_sentence and len(run) == 1):
+        return []  # a lone capitalised first word is how sentences begin, not a name
+    return [" ".join(run)]
+
+
+def _strip_possessive(word: str) -> str:
+    return re.sub(r"['’]s$", "", word).rstrip("'’-")
+
+
+def _parts(text: str) -> list[str]:
+    """Words split at hyphens and apostrophes: "Jong-un" and "Jong Un" share their parts."""
+    return [p for w in _WORD.findall(text) for p in re.split(r"[-'’]", w) if p]
+
+
+def _phrase_in(name: str, text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def _supported(word: str, english_words: set[str], german_keys: set[str]) -> bool:
+    if word.casefold() in english_words:
+        return True
+    key = _key(word)
+    if key in german_keys:
+        return True
+    return len(key) >= 3 and bool(difflib.get_close_matches(key, german_keys, n=1, cutoff=FUZZY))
+
+
+def _key(word: str) -> str:
+    """A spelling-tolerant key: no case, no accents, German and English spellings merged."""
+    plain = unicodedata.normalize("NFKD", word.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    for german, english in _TRANSLIT:
+        plain = plain.replace(german, english)
+    return re.sub(r"(.)\1+", r"\1", plain)
