@@ -36,6 +36,8 @@ class ReviewGroup(click.Group):
                 raise
             click.echo(f"error: {err}", err=True)
             sys.exit(getattr(err, "exit_code", 2))
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click prints help and usage errors itself, with its own exit codes
         except KeyboardInterrupt:
             click.echo("interrupted: finished work is saved; run the same command again to resume",
                        err=True)
