@@ -195,7 +195,7 @@ class ArticleStore:
             if quiet:
                 yield False
                 return
-            raise LockTimeoutError(f"article {name} is locked by another writer for over "
+            raise LockTimeoutError(f"{self.root}: {name} is locked by another writer for over "
                                    f"{timeout:.0f}s; try again in a moment") from None
         except OSError as err:
             if quiet:
