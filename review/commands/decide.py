@@ -38,14 +38,17 @@ def command(article_id, segment, summary, accept, reject, correct, reviewer, exp
     from review.store import ArticleStore
 
     articles = ArticleStore(store)
+    warnings: list[str] = []
     article = articles.decide(article_id, target, action, reviewer, text=correct,
                               expected_revision=expected_revision,
-                              on_change=_recheck(articles))
+                              on_change=_recheck(articles, warnings))
     owner = article.summary if target == "summary" else article.segments[_position(article,
                                                                                     target)]
     label = "summary" if target == "summary" else f"segment {target}"
     click.echo(f"{article.id} {label}: {owner.decision.status} by {owner.decision.reviewer} "
                f"(revision {owner.decision.revision})")
+    for line in warnings:
+        click.echo(f"warning: {line}", err=True)
 
 
 def _target(segment: int | None, summary: bool) -> int | str:
@@ -66,16 +69,22 @@ def _position(article, index: int) -> int:
     return next(i for i, seg in enumerate(article.segments) if seg.index == index)
 
 
-def _recheck(articles):
-    """The same hook the app uses: re-check a changed segment, refresh an extractive summary."""
+def _recheck(articles, warnings: list[str]):
+    """The same hook the app uses: re-check a changed segment, refresh an extractive summary.
+
+    A failing check must not cost the reviewer the decision, so it becomes a warning.
+    """
     def on_change(article, target):
         from review.pipeline import after_decision
 
-        glossary = None
-        if articles.glossary_path.is_file():
-            from review.checks import load_glossary
+        try:
+            glossary = None
+            if articles.glossary_path.is_file():
+                from review.checks import load_glossary
 
-            glossary = load_glossary(articles.glossary_path)
-        after_decision(article, target, glossary)
+                glossary = load_glossary(articles.glossary_path)
+            after_decision(article, target, glossary)
+        except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
+            warnings.append(f"decision saved, but the checks were not re-run ({err})")
 
     return on_change
