@@ -45,22 +45,31 @@ def load_model(ct2_path: Path, model_id: str, threads: tuple[int, int] | None = 
 
 def load_tokenizer(hf_path: Path, model_id: str):
     """The model's own HF tokenizer: CTranslate2 sees only its token strings."""
+    if not Path(hf_path).is_dir():
+        raise ModelUnavailable(
+            f"{model_id}: folder {hf_path} is missing: run `python -m review models pull`")
     from transformers import AutoTokenizer
 
-    try:
-        return AutoTokenizer.from_pretrained(str(hf_path))
+    try:  # a local folder always: never let transformers wander off to the hub
+        return AutoTokenizer.from_pretrained(str(hf_path), local_files_only=True)
     except (OSError, ValueError) as err:
         raise ModelUnavailable(
             f"the tokenizer of {model_id} in {hf_path} cannot be loaded "
             f"({str(err).splitlines()[0]}): run `python -m review models pull`") from err
 
 
-def model_config(hf_path: Path) -> dict:
-    """The HF config.json of the original model (empty when unreadable)."""
+def read_json(path: Path) -> dict:
+    """A JSON object from a file; empty when missing or unreadable (settings have defaults)."""
     try:
-        return json.loads((Path(hf_path) / "config.json").read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def model_config(hf_path: Path) -> dict:
+    """The HF config.json of the original model (empty when unreadable)."""
+    return read_json(Path(hf_path) / "config.json")
 
 
 def input_limit(hf_path: Path, tokenizer) -> int:
