@@ -1,0 +1,144 @@
+"""Finding a model's files: a local folder, else the Hugging Face cache, else a download.
+
+Every failure is a ``ModelUnavailable`` whose one-line message names the model and the fix.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.base import ModelUnavailable
+
+ROLE_ENV = {"translation": "REVIEW_MT_MODEL", "summary": "REVIEW_SUM_MODEL"}
+PULL = "`python -m review models pull`"
+# What a model needs to load; repos also hold TF/Flax/Rust weights we never use.
+_CONFIG_FILES = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
+_WEIGHTS = ("*.safetensors", "pytorch_model*.bin")
+
+
+class NotOffline(ModelUnavailable):
+    """A hub model that is not in the cache while HF_HUB_OFFLINE forbids downloading it."""
+
+
+@dataclass(frozen=True)
+class Location:
+    path: Path
+    source: str  # "folder" (the user's own), "cache" (HF cache) or "download" (just fetched)
+
+
+def offline() -> bool:
+    """HF_HUB_OFFLINE, read now rather than when huggingface_hub was imported."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def locate(model_id: str, role: str, download: bool = True) -> Location:
+    """Where ``model_id`` lives on disk, downloading it if allowed, online and not cached."""
+    folder = Path(model_id).expanduser()
+    if folder.exists():
+        check_folder(folder, model_id, role)
+        return Location(folder, "folder")
+    _check_hub_id(model_id, role)
+    cached = cached_snapshot(model_id)
+    if cached is not None:
+        return Location(cached, "cache")
+    if offline():
+        raise NotOffline(f"{role} model {model_id} is not available offline: {_fix(role)}")
+    if not download:
+        raise ModelUnavailable(f"{role} model {model_id} is not downloaded yet: {_fix(role)}")
+    return Location(fetch(model_id, role), "download")
+
+
+def check_folder(folder: Path, model_id: str, role: str) -> None:
+    """Raise unless ``folder`` looks like a saved transformers model."""
+    env = ROLE_ENV[role]
+    if not folder.is_dir():
+        raise ModelUnavailable(f"{role} model {model_id} is a file, not a model folder: "
+                               f"set {env} to the folder save_pretrained wrote")
+    config = folder / "config.json"
+    if not config.is_file():
+        raise ModelUnavailable(
+            f"{role} model folder {model_id} has no config.json, so it holds no saved model: "
+            f"set {env} to the folder save_pretrained wrote, or unset it for the default model")
+    try:
+        json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ModelUnavailable(
+            f"{role} model folder {model_id} has an unreadable config.json ({_one_line(err)}):"
+            f" save the model again, or set {env} to another folder") from err
+    if not any(any(folder.glob(pattern)) for pattern in _WEIGHTS):
+        raise ModelUnavailable(
+            f"{role} model folder {model_id} has no weights (model.safetensors or "
+            f"pytorch_model.bin): save the model again, or set {env} to another folder")
+
+
+def cached_snapshot(model_id: str) -> Path | None:
+    """The complete snapshot of ``model_id`` in the HF cache, or None; never downloads."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        path = Path(snapshot_download(model_id, local_files_only=True, cache_dir=_cache_dir()))
+    except Exception:  # not cached, or a cache we cannot read: both mean "not here"
+        return None
+    # A snapshot may hold only the files someone asked for (e.g. config.json alone).
+    has_weights = any(any(path.glob(pattern)) for pattern in _WEIGHTS)
+    return path if (path / "config.json").is_file() and has_weights else None
+
+
+def fetch(model_id: str, role: str) -> Path:
+    """Download what the model needs into the HF cache, with a progress bar."""
+    from huggingface_hub import HfApi, snapshot_download
+
+    try:
+        files = HfApi().list_repo_files(model_id)
+        weights = [f for f in files if f.endswith(".safetensors")] or \
+                  [f for f in files if f.startswith("pytorch_model") and f.endswith(".bin")]
+        path = snapshot_download(model_id, cache_dir=_cache_dir(),
+                                 allow_patterns=_CONFIG_FILES + weights)
+    except Exception as err:
+        raise ModelUnavailable(f"{role} model {model_id} could not be downloaded "
+                               f"({_one_line(err)}): {_fix(role)}") from err
+    return Path(path)
+
+
+def _check_hub_id(model_id: str, role: str) -> None:
+    from huggingface_hub.utils import validate_repo_id
+
+    env = ROLE_ENV[role]
+    if model_id.startswith(("/", ".", "~")) or "\\" in model_id:
+        raise ModelUnavailable(f"{role} model folder {model_id} does not exist: fix the path in "
+                               f"{env} or the model option, or unset it for the default model")
+    try:
+        validate_repo_id(model_id)
+    except ValueError as err:  # HFValidationError is a ValueError
+        raise ModelUnavailable(
+            f"{role} model {model_id} is neither an existing folder nor a Hugging Face hub id "
+            f"(org/name): fix {env} or the model option, or unset it for the default model"
+        ) from err
+
+
+def offline_pull_problem(model_id: str, role: str) -> str:
+    """What `models pull` says when HF_HUB_OFFLINE keeps it from downloading."""
+    return (f"{role} model {model_id} cannot be downloaded while HF_HUB_OFFLINE=1 is set: "
+            f"unset it and run {PULL} again, or set {ROLE_ENV[role]} to a folder holding the model")
+
+
+def _fix(role: str) -> str:
+    return (f"run {PULL} on a connected machine, or set {ROLE_ENV[role]} to a folder "
+            "holding the model")
+
+
+def _cache_dir() -> str | None:
+    # huggingface_hub reads these once at import; reading them now honours later changes.
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    if os.environ.get("HF_HOME"):
+        return str(Path(os.environ["HF_HOME"]) / "hub")
+    return None
+
+
+def _one_line(err: Exception) -> str:
+    text = " ".join(str(err).split())
+    text = text if len(text) <= 160 else text[:157] + "..."
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__

