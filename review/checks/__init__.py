@@ -1,0 +1,14 @@
+"""Quality checks on German→English segments and a risk score per segment.
+
+Each check returns ``Flag(code, detail)`` objects with a stable code:
+``empty_output``, ``untranslated``, ``number_mismatch``/``number_missing``/``number_added``/
+``number_format``/``number_scale``, ``name_added``, ``quote_missing``, ``length_short``/
+``length_long``, ``repetition``, ``low_similarity``, ``low_confidence``, ``glossary_term``,
+``empty_source``. The risk formula is documented in ``review.checks.risk``; the thresholds are
+calibrated by ``scripts/calibrate_checks.py`` on newstest2014.
+"""
+from review.checks.core import CheckResult, check_article, check_pairs
+from review.checks.glossary import Glossary, GlossaryEntry, load_glossary, parse_glossary
+
+__all__ = ["CheckResult", "check_pairs", "check_article", "load_glossary", "parse_glossary",
+           "Glossary", "GlossaryEntry"]

@@ -1,0 +1,136 @@
+"""Terminology: a glossary of required English terms and a do-not-translate list.
+
+The glossary is a UTF-8 CSV file (per store at ``<store>/glossary.csv``, or ``--glossary``)
+with rows ``de,en[,note]``; a first row ``de,en,note`` is a header and ``#`` starts a comment:
+
+    de,en,note
+    Artilleriegranate,artillery shell
+    Bundeswehr,Bundeswehr,army name
+    Tagesschau,,dnt
+    Kanzleramt,Chancellery | Federal Chancellery
+
+- ``en`` may list alternatives separated by ``|``; any one of them satisfies the row.
+- Do not translate: a row whose ``en`` is empty or equal to ``de``, or whose note is ``dnt``
+  (or starts with "dnt"/"do not translate"); the German term must then appear as it is.
+- German matching is case-insensitive, takes German endings ("Artilleriegranaten",
+  "Artilleriegranate-s") and, for terms of five letters or more, the end of a compound
+  ("Panzerartilleriegranate"). English matching is case-insensitive and takes English endings
+  on the last word ("artillery shells", "the shell's").
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from review.article import Flag
+from review.errors import BadInputError
+
+GERMAN_ENDINGS = r"(?:e|en|n|s|es|er|ern|em|ns)?"
+ENGLISH_ENDINGS = r"(?:s|es|'s|’s|ed|d|ing)?"
+
+
+@dataclass
+class GlossaryEntry:
+    de: str
+    en: list[str]  # alternatives; empty for do-not-translate
+    note: str = ""
+    dnt: bool = False
+    line: int = 0
+    _de_pattern: re.Pattern | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def expected(self) -> list[str]:
+        return [self.de] if self.dnt else self.en
+
+    def in_german(self, text: str) -> re.Match | None:
+        if self._de_pattern is None:
+            self._de_pattern = _german_pattern(self.de)
+        return self._de_pattern.search(text)
+
+    def in_english(self, text: str) -> bool:
+        return any(_english_pattern(term).search(text) for term in self.expected)
+
+
+@dataclass
+class Glossary:
+    entries: list[GlossaryEntry] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def flags(self, source: str, target: str) -> list[Flag]:
+        """One flag per glossary term in the German whose required English is missing."""
+        flags = []
+        for entry in self.entries:
+            found = entry.in_german(source)
+            if found and not entry.in_english(target):
+                wanted = " or ".join(f'"{t}"' for t in entry.expected)
+                how = "kept as it is" if entry.dnt else "translated as"
+                flags.append(Flag("glossary_term", f'German "{found.group(0)}" should be '
+                                                   f'{how} {wanted} (glossary)'))
+        return flags
+
+
+def _german_pattern(term: str) -> re.Pattern:
+    words = [re.escape(w) for w in term.split()]
+    body = r"[\s-]+".join(words)
+    # A long noun may end a compound: "Panzerartilleriegranate" is still an artillery shell.
+    head = r"(?:\w*?)" if len(term) >= 5 and " " not in term else ""
+    return re.compile(rf"\b{head}{body}{GERMAN_ENDINGS}\b", re.IGNORECASE)
+
+
+def _english_pattern(term: str) -> re.Pattern:
+    words = [re.escape(w) for w in term.split()]
+    last = words[-1]
+    if last.endswith("y"):
+        last = rf"(?:{last}|{last[:-1]}ies)"
+    body = r"[\s-]+".join(words[:-1] + [last])
+    return re.compile(rf"(?<!\w){body}{ENGLISH_ENDINGS}(?!\w)", re.IGNORECASE)
+
+
+def load_glossary(path: str | Path | None) -> Glossary:
+    """Read a glossary CSV; a missing file is an empty glossary."""
+    if path is None:
+        return Glossary()
+    path = Path(path)
+    if not path.is_file():
+        return Glossary()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not UTF-8 text; save the glossary as UTF-8 CSV") from None
+    return parse_glossary(text, str(path))
+
+
+def parse_glossary(text: str, name: str = "glossary") -> Glossary:
+    """Glossary rows from CSV text; a malformed row raises BadInputError naming the line."""
+    entries = []
+    rows = csv.reader(io.StringIO(text))
+    try:
+        for row in rows:
+            line = rows.line_num
+            cells = [c.strip() for c in row]
+            if not any(cells) or cells[0].startswith("#"):
+                continue
+            if [c.lower() for c in cells[:2]] == ["de", "en"]:
+                continue
+            entries.append(_entry(cells, line, name))
+    except csv.Error as err:
+        raise BadInputError(f"{name} line {rows.line_num}: {err}; "
+                            "write rows as de,en[,note]") from None
+    return Glossary(entries)
+
+
+def _entry(cells: list[str], line: int, name: str) -> GlossaryEntry:
+    if len(cells) < 2 or len(cells) > 3 or not cells[0]:
+        raise BadInputError(f"{name} line {line}: expected de,en[,note] but got "
+                            f"{len(cells)} field(s); write rows as de,en[,note]")
+    de, en = cells[0], cells[1]
+    note = cells[2] if len(cells) == 3 else ""
+    alternatives = [a.strip() for a in en.split("|") if a.strip()]
+    dnt = (not alternatives or alternatives == [de]
+           or re.match(r"(dnt|do not translate)\b", note.lower()) is not None)
+    return GlossaryEntry(de, [] if dnt else alternatives, note, dnt, line)

@@ -1,0 +1,61 @@
+"""One risk score in [0, 1] per segment from the flags it got and how sure we are of it.
+
+    risk = 1 - (1 - w_1)(1 - w_2)...(1 - w_n) (1 - s)
+
+where w_i is the weight of each fired flag code (counted once per code) and s is a soft term
+for a similarity or confidence that is low but not low enough to be flagged:
+
+    s = 0.25 * clip((COMFORTABLE - similarity) / (COMFORTABLE - LOW), 0, 1)
+      + 0.15 * clip((-0.8 - confidence) / 0.7, 0, 1)
+
+So an unflagged segment with a comfortable similarity scores 0, one flag scores its weight,
+and every further independent flag raises the score towards 1.
+"""
+from __future__ import annotations
+
+from review.article import Flag
+from review.checks.similarity import COMFORTABLE_SIMILARITY, LOW_SIMILARITY
+
+WEIGHTS = {
+    "empty_output": 1.0,
+    "untranslated": 0.95,
+    "repetition": 0.8,
+    "number_mismatch": 0.7,
+    "number_scale": 0.7,
+    "number_missing": 0.6,
+    "number_added": 0.5,
+    "number_format": 0.5,
+    "length_short": 0.6,
+    "length_long": 0.5,
+    "low_similarity": 0.6,
+    "name_added": 0.4,
+    "glossary_term": 0.4,
+    "low_confidence": 0.3,
+    "quote_missing": 0.2,
+    "empty_source": 0.5,
+}
+DEFAULT_WEIGHT = 0.4
+
+
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def soft_risk(similarity: float | None, confidence: float | None) -> float:
+    """Risk from a similarity or confidence that is low but below no threshold."""
+    soft = 0.0
+    if similarity is not None:
+        span = COMFORTABLE_SIMILARITY - LOW_SIMILARITY
+        soft += 0.25 * _clip((COMFORTABLE_SIMILARITY - similarity) / span)
+    if confidence is not None:
+        soft += 0.15 * _clip((-0.8 - confidence) / 0.7)
+    return soft
+
+
+def risk(flags: list[Flag], similarity: float | None = None,
+         confidence: float | None = None) -> float:
+    """Combine the fired flags and the soft signals into one score in [0, 1]."""
+    keep = 1.0 - soft_risk(similarity, confidence)
+    for code in {f.code for f in flags}:
+        keep *= 1.0 - WEIGHTS.get(code, DEFAULT_WEIGHT)
+    return round(_clip(1.0 - keep), 3)

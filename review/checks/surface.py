@@ -1,0 +1,94 @@
+"""Checks on the English text itself: empty, copied or still German, odd length, loops, confidence."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from review.article import Flag
+
+# English characters per German character in human news translation: the middle 98% lie
+# within these bounds (newstest2014, see scripts/calibrate_checks.py); a shorter English
+# usually lost a clause, a longer one usually repeats or invents.
+SHORT_RATIO = 0.62
+LONG_RATIO = 1.75
+MIN_CHARS_FOR_RATIO = 20  # short headlines vary too much to judge by length
+# Mean log-probability per token below which a Marian translation is usually garbled.
+LOW_CONFIDENCE = -1.5
+
+GERMAN_WORDS = set("""der die das den dem des und ist nicht mit von sich auf für im ein eine einen
+einem einer eines zu auch es wird wurde wurden sind war waren hat haben hatte nach bei aus wie
+oder aber noch nur vor über unter durch gegen ohne um zum zur beim vom ins dass daß werden kann
+können soll sollen muss müssen wir ihr sie er uns ihm ihn ihre seine sein seiner diese dieser
+dieses jetzt schon sehr mehr immer wieder heute gestern hier dort denn doch weil wenn als""".split())
+ENGLISH_WORDS = set("""the and is not with of to in on for a an it was were be been has have had
+by from as at or but this that these those which who will would can could should their his her
+they we you our its are after before about over under through against without into than more
+very also only just there here when because if""".split())
+
+
+def empty_flags(source: str, target: str) -> list[Flag]:
+    if source.strip() and not target.strip():
+        return [Flag("empty_output", "the English is empty")]
+    return []
+
+
+def german_share(text: str) -> float:
+    """Share of function words that are German rather than English (0.5 when there are none)."""
+    words = re.findall(r"[a-zäöüß]+", text.lower())
+    german = sum(w in GERMAN_WORDS for w in words)
+    english = sum(w in ENGLISH_WORDS for w in words)
+    return german / (german + english) if german + english else 0.5
+
+
+def untranslated_flags(source: str, target: str) -> list[Flag]:
+    """A copy of the German, or English that is still mostly German."""
+    src, tgt = " ".join(source.split()), " ".join(target.split())
+    if not tgt:
+        return []
+    copied = src == tgt or difflib.SequenceMatcher(None, src.lower(), tgt.lower()).ratio() >= 0.9
+    german = german_share(tgt) > 0.6 and len(re.findall(r"\w+", tgt)) >= 4
+    if copied and (german or german_share(src) >= 0.5 and len(tgt.split()) >= 3):
+        return [Flag("untranslated", "the English is a copy of the German")]
+    if german:
+        return [Flag("untranslated", "the English is still German")]
+    return []
+
+
+def length_flags(source: str, target: str) -> list[Flag]:
+    src, tgt = len(source.strip()), len(target.strip())
+    if not tgt or max(src, tgt) < MIN_CHARS_FOR_RATIO:
+        return []
+    ratio = tgt / max(src, 1)
+    if ratio < SHORT_RATIO:
+        return [Flag("length_short", f"the English is {ratio:.0%} as long as the German; "
+                                     "part of the sentence may be missing")]
+    if ratio > LONG_RATIO:
+        return [Flag("length_long", f"the English is {ratio:.0%} as long as the German; "
+                                    "it may repeat or add text")]
+    return []
+
+
+def repetition_flags(target: str) -> list[Flag]:
+    """A phrase said three times over: the typical loop of a translation model."""
+    words = re.findall(r"\w+", target.lower())
+    for size in range(1, 9):
+        for i in range(len(words) - 3 * size + 1):
+            phrase = words[i:i + size]
+            if phrase == words[i + size:i + 2 * size] == words[i + 2 * size:i + 3 * size]:
+                if size == 1 and len(phrase[0]) < 3 and not phrase[0].isalpha():
+                    continue
+                return [Flag("repetition", f'"{" ".join(phrase)}" repeats three times or more')]
+    counts: dict[tuple, int] = {}
+    for i in range(len(words) - 3):
+        key = tuple(words[i:i + 4])
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] >= 3:
+            return [Flag("repetition", f'"{" ".join(key)}" repeats three times or more')]
+    return []
+
+
+def confidence_flags(confidence: float | None) -> list[Flag]:
+    if confidence is not None and confidence < LOW_CONFIDENCE:
+        return [Flag("low_confidence", f"the model was unsure (mean log-probability "
+                                       f"{confidence:.2f} < {LOW_CONFIDENCE})")]
+    return []
