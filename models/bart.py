@@ -44,7 +44,7 @@ class BartSummarizer(Summarizer):
     def _summarize(self, texts: list[str]) -> Output:
         self.last_stages = []
         while True:
-            chunks = self._pack(texts)
+            chunks = self.pack(texts)
             self.last_stages.append(len(chunks))
             results = self._generate(chunks)
             if len(results) == 1 or len(self.last_stages) >= MAX_STAGES:
@@ -85,7 +85,7 @@ class BartSummarizer(Summarizer):
         # verbose=False: over-long texts are expected here, they are what we measure.
         return len(self._tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
-    def _pack(self, texts: list[str]) -> list[str]:
+    def pack(self, texts: list[str]) -> list[str]:
         """Greedy packing of whole segments into chunks that fit; long segments split by words."""
         limit = self.input_limit
         chunks: list[str] = []
