@@ -62,3 +62,8 @@ def similarity_flags(similarity: float | None) -> list[Flag]:
         return [Flag("low_similarity", f"the English means something else or leaves much out "
                                        f"(similarity {similarity:.2f} < {LOW_SIMILARITY:.2f})")]
     return []
+
+
+def cached() -> tuple[list[str], list]:
+    """Every cached text and its embedding (the calibration script saves them to disk)."""
+    return list(_cache.keys()), list(_cache.values())
