@@ -1,0 +1,67 @@
+"""The sidebar's article list: progress per article, the filter, and where to open."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from review.article import Article
+
+FILTERS = ("all", "needs review", "flagged", "done")
+LABEL_TITLE = 48  # characters of the title in the sidebar list
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    id: str
+    title: str
+    reviewed: int
+    total: int
+    summary_state: str  # pending | accepted | corrected | rejected | missing
+    flagged: int  # pending segments with check flags
+    untranslated: int  # segments with neither machine output nor a decision
+
+    @property
+    def needs_review(self) -> bool:
+        return self.reviewed < self.total or self.summary_state == "pending"
+
+    @property
+    def label(self) -> str:
+        title = self.title if len(self.title) <= LABEL_TITLE \
+            else self.title[:LABEL_TITLE - 1].rstrip() + "…"
+        flags = f" · ⚑ {self.flagged}" if self.flagged else ""
+        return (f"{title} — {self.reviewed}/{self.total} reviewed · "
+                f"summary {self.summary_state}{flags}")
+
+
+def entry(article: Article) -> ArticleEntry:
+    segments = article.reviewable()
+    pending = [s for s in segments if s.decision.status == "pending"]
+    return ArticleEntry(
+        id=article.id, title=article.title or article.id,
+        reviewed=len(segments) - len(pending), total=len(segments),
+        summary_state=article.summary_state(),
+        flagged=sum(1 for s in pending if s.flags),
+        untranslated=sum(1 for s in pending if s.machine is None and s.source.strip()),
+    )
+
+
+def matches(item: ArticleEntry, which: str) -> bool:
+    """Whether an article belongs under the sidebar filter ``which``."""
+    if which == "needs review":
+        return item.needs_review
+    if which == "flagged":
+        return item.flagged > 0
+    if which == "done":
+        return not item.needs_review
+    return True
+
+
+def filtered(entries: list[ArticleEntry], which: str) -> list[ArticleEntry]:
+    return [e for e in entries if matches(e, which)]
+
+
+def opening_article(entries: list[ArticleEntry]) -> str | None:
+    """The article a reviewer starts on: the first that needs review, else the first."""
+    for item in entries:
+        if item.needs_review:
+            return item.id
+    return entries[0].id if entries else None

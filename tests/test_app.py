@@ -1,0 +1,238 @@
+"""The Streamlit app driven through streamlit.testing on a temp store, checked on disk."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from review import auth
+from review.article import Flag, MachineOutput
+from review.ingest import article_from_text
+from review.store import ArticleStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
+          "Der Minister sagte, die Kosten lägen bei 12 Millionen Euro.\n"
+          "Die Opposition kritisierte den Plan scharf und kündigte Widerstand an.")
+
+
+@pytest.fixture
+def tiny_env(monkeypatch, tiny_marian, tiny_bart):
+    monkeypatch.setenv("REVIEW_MT_MODEL", str(tiny_marian))
+    monkeypatch.setenv("REVIEW_SUM_MODEL", str(tiny_bart))
+
+
+@pytest.fixture
+def offline_env(monkeypatch):
+    """No model anywhere: a hub id that is not cached, with downloads off."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("REVIEW_MT_MODEL", "nobody/not-downloaded-mt")
+    monkeypatch.setenv("REVIEW_SUM_MODEL", "nobody/not-downloaded-sum")
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+def stored(store_dir: Path, article_id: str) -> dict:
+    return json.loads((store_dir / f"{article_id}.json").read_text(encoding="utf-8"))
+
+
+def segment(data: dict, index: int) -> dict:
+    return next(s for s in data["segments"] if s["index"] == index)
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at = at.button(key=key).click().run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+def english_box(at: AppTest, article_id: str, index: int):
+    prefix = f"en:{article_id}:{index}:"
+    return next(box for box in at.text_area if (box.key or "").startswith(prefix))
+
+
+def messages(at: AppTest, kind: str) -> str:
+    """The text of every st.error/st.warning/... as the reader sees it (markdown unescaped)."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in getattr(at, kind)))
+
+
+def add_machine_article(machine: bool = True, flag_index: int | None = None) -> str:
+    """A stored three-sentence article, with machine output written as a model would."""
+    store = ArticleStore()
+    article = store.add(article_from_text(GERMAN, title="Neue Regeln"))
+
+    def translate(a):
+        for seg in a.segments:
+            seg.machine = MachineOutput(f"Machine sentence {seg.index}.", "test-mt", -0.2)
+            seg.risk = 0.1
+            seg.flags = [Flag("numbers", "12 is missing")] if seg.index == flag_index else []
+
+    if machine:
+        store.update(article.id, translate)
+    return article.id
+
+
+def test_review_flow_from_seeds_to_decisions_on_disk(tiny_env, store_dir):
+    at = open_app()
+    assert "store is empty" in messages(at, "info")
+    at = click(at, "seed_articles")
+    assert len(list(store_dir.glob("*.json"))) == 5
+    article_id = at.sidebar.radio(key="article_pick").value
+    assert len(at.sidebar.radio(key="article_pick").options) == 5
+
+    at = click(at, "translate")
+    assert not at.exception, at.exception
+    data = stored(store_dir, article_id)
+    reviewable = [s for s in data["segments"] if s["kind"] != "boilerplate"]
+    assert all(s["machine"] for s in reviewable) and data["summary"]["text"]
+    first, second, third = (s["index"] for s in reviewable[:3])
+
+    at = click(at, f"accept:{article_id}:{first}")  # no reviewer name yet: refused
+    assert "no reviewer name" in messages(at, "error")
+    assert segment(stored(store_dir, article_id), first)["decision"]["status"] == "pending"
+
+    at = at.sidebar.text_input(key="reviewer").input("anna").run()
+    at = click(at, f"accept:{article_id}:{first}")
+    english_box(at, article_id, second).input("The minister said it costs 12 million euros.")
+    at = click(at, f"correct:{article_id}:{second}")
+    at = click(at, f"reject:{article_id}:{third}")
+    at = click(at, f"accept:{article_id}:summary")
+    assert not at.exception and not messages(at, "error")
+
+    data = stored(store_dir, article_id)
+    accepted, corrected, rejected = (segment(data, i) for i in (first, second, third))
+    assert accepted["decision"]["status"] == "accepted"
+    assert accepted["decision"]["text"] == accepted["machine"]["text"]
+    assert corrected["decision"] == {**corrected["decision"], "status": "corrected",
+                                     "text": "The minister said it costs 12 million euros.",
+                                     "reviewer": "anna"}
+    assert rejected["decision"]["status"] == "rejected"
+    assert data["summary"]["decision"]["status"] == "accepted"
+    assert [(h["target"], h["action"], h["reviewer"]) for h in data["history"]] == [
+        (f"segment:{first}", "accept", "anna"), (f"segment:{second}", "correct", "anna"),
+        (f"segment:{third}", "reject", "anna"), ("summary", "accept", "anna")]
+    # The correction is shown as a word diff against the machine output.
+    assert any(":green[**" in m.value and "12 million" in m.value for m in at.markdown)
+    assert "The minister said it costs 12 million euros." in at.code[0].value
+
+
+def test_without_models_the_app_still_works_for_human_translation(offline_env, store_dir):
+    article_id = add_machine_article(machine=False)
+    at = open_app()
+    assert not at.exception
+    articles = at.sidebar.radio(key="article_pick")
+    assert articles.options == ["Neue Regeln — 0/3 reviewed · summary missing"]
+    assert articles.value == article_id
+    assert "not available offline" in messages(at, "warning")
+    assert "python -m review models pull" in messages(at, "warning")
+
+    at = click(at, "translate")
+    assert "not available offline" in messages(at, "error") and not at.exception
+
+    english_box(at, article_id, 0).input("The government in Berlin adopted new rules.")
+    at = click(at, f"correct:{article_id}:0")
+    assert "no reviewer name" in messages(at, "error")
+    assert segment(stored(store_dir, article_id), 0)["decision"]["status"] == "pending"
+
+    at = at.sidebar.text_input(key="reviewer").input("ben").run()
+    english_box(at, article_id, 0).input("The government in Berlin adopted new rules.")
+    at = click(at, f"correct:{article_id}:0")
+    decision = segment(stored(store_dir, article_id), 0)["decision"]
+    assert decision["status"] == "corrected" and decision["reviewer"] == "ben"
+    assert decision["text"] == "The government in Berlin adopted new rules."
+
+
+def test_a_stale_tab_is_told_to_reload_and_overwrites_nothing(offline_env, store_dir):
+    article_id = add_machine_article()
+    first_tab, second_tab = open_app(), open_app()
+    for tab, name in ((first_tab, "anna"), (second_tab, "ben")):
+        tab.sidebar.text_input(key="reviewer").input(name).run()
+
+    click(second_tab, f"accept:{article_id}:0")
+    at = click(first_tab, f"reject:{article_id}:0")
+    assert "since you loaded it" in messages(at, "warning")
+    decision = segment(stored(store_dir, article_id), 0)["decision"]
+    assert (decision["status"], decision["reviewer"]) == ("accepted", "ben")
+
+    at = click(at, f"reload:{article_id}:0")
+    assert "since you loaded it" not in messages(at, "warning")
+    at = click(at, f"reject:{article_id}:0")  # decided on what is stored now: allowed
+    decision = segment(stored(store_dir, article_id), 0)["decision"]
+    assert (decision["status"], decision["reviewer"]) == ("rejected", "anna")
+
+
+def test_accept_all_unflagged_skips_flagged_segments(offline_env, store_dir):
+    article_id = add_machine_article(flag_index=1)
+    at = open_app()
+    at.sidebar.text_input(key="reviewer").input("anna").run()
+    assert at.button(key="accept_all").label == "Accept all unflagged (2)"
+    at = click(at, "accept_all")
+    statuses = [s["decision"]["status"] for s in stored(store_dir, article_id)["segments"]]
+    assert statuses == ["accepted", "pending", "accepted"]
+    assert "Accepted 2 unflagged segments" in messages(at, "success")
+    assert "numbers" in " ".join(m.value for m in at.markdown)  # the flag stays visible
+
+
+def test_risk_order_puts_the_riskiest_segment_first(offline_env, store_dir):
+    article_id = add_machine_article()
+    ArticleStore().update(article_id, lambda a: setattr(a.segments[2], "risk", 0.9))
+    at = open_app()
+    at = at.radio(key="order").set_value("highest risk first").run()
+    assert english_box(at, article_id, 2).key == at.main.text_area[0].key
+
+
+def test_upload_and_paste_add_articles_and_filter(offline_env, store_dir):
+    at = open_app()
+    at.file_uploader(key="uploads").set_value([
+        ("regeln.txt", GERMAN.encode("utf-8"), "text/plain"),
+        ("broken.json", b"{not json", "application/json")])
+    at = click(at, "add_uploads")
+    assert "malformed JSON" in messages(at, "warning")
+    assert at.sidebar.radio(key="article_pick").value == "regeln"
+    assert len(at.sidebar.radio(key="article_pick").options) == 1
+
+    at.sidebar.text_area(key="paste_text").input(
+        "Im Hafen von Hamburg legten am Dienstag weniger Schiffe an als im Vorjahr, "
+        "teilte die Behörde mit.")
+    at = click(at, "add_paste")
+    assert len(at.sidebar.radio(key="article_pick").options) == 2
+    at = at.sidebar.radio(key="article_filter").set_value("done").run()
+    assert "No article matches this filter." in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_export_offers_a_download_once_something_is_approved(offline_env, store_dir):
+    article_id = add_machine_article()
+    at = open_app()
+    at.sidebar.selectbox(key="export_what").set_value("translations").run()
+    assert "nothing approved yet" in " ".join(c.value for c in at.sidebar.caption)
+    at.sidebar.text_input(key="reviewer").input("anna").run()
+    at = click(at, f"accept:{article_id}:0")
+    assert at.sidebar.selectbox(key="export_format").options[-2:] == ["tmx", "xliff"]
+    assert at.download_button[0].label == "Download approved-translations.json"
+
+
+def test_with_a_password_nothing_shows_before_login(offline_env, store_dir, monkeypatch):
+    monkeypatch.setenv(auth.PASSWORD_ENV, "team-secret")
+    monkeypatch.setattr(auth, "FAILED_LOGIN_DELAY", 0)
+    add_machine_article()
+    at = open_app()
+    assert not at.sidebar.children and not at.text_area and not at.radio
+    assert [t.value for t in at.title] == ["Sign in to review translations"]
+
+    at.text_input(key="login_name").input("carla")
+    at.text_input(key="login_password").input("wrong")
+    at = click(at, "sign_in")
+    assert "wrong name or password" in messages(at, "error") and not at.text_area
+
+    at.text_input(key="login_password").input("team-secret")
+    at = click(at, "sign_in")
+    assert at.text_area and "carla" in " ".join(m.value for m in at.sidebar.markdown)
+    # The name comes from the login; there is no reviewer box to type another name into.
+    assert "reviewer" not in [box.key for box in at.sidebar.text_input]
