@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from models.base import ModelUnavailable, Output, Summarizer
+from models.chunking import clean, split_to_fit
 
 DEFAULT_MAX_NEW_TOKENS = 142  # distilbart-cnn's own setting
 DEFAULT_MIN_NEW_TOKENS = 30
@@ -34,7 +35,7 @@ class BartSummarizer(Summarizer):
 
     def summarize(self, segments: Sequence[str]) -> Output:
         """One summary of all segments; confidence is the final stage's mean token log-prob."""
-        texts = [s.strip() for s in segments if s and s.strip()]
+        texts = [clean(s) for s in segments if s and clean(s)]
         if not texts:
             return Output("", None, self.model_id, self.engine)
         with self._lock:
@@ -86,30 +87,18 @@ class BartSummarizer(Summarizer):
         return len(self._tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def pack(self, texts: list[str]) -> list[str]:
-        """Greedy packing of whole segments into chunks that fit; long segments split by words."""
+        """Greedy packing of whole segments into chunks that fit; a segment too long on its own
+        is split at its most natural breaks (models.chunking)."""
         limit = self.input_limit
         chunks: list[str] = []
         current = ""
-        for piece in (p for text in texts for p in self._split_long(text, limit)):
+        for piece in (p for text in texts for p in split_to_fit(text, self._count, limit)):
             joined = f"{current} {piece}" if current else piece
             if current and self._count(joined) > limit:
                 chunks.append(current)
                 joined = piece
             current = joined
         return chunks + [current]
-
-    def _split_long(self, text: str, limit: int) -> list[str]:
-        """A segment over the limit, cut at word boundaries into pieces that fit."""
-        if self._count(text) <= limit:
-            return [text]
-        pieces, current = [], ""
-        for word in text.split():
-            joined = f"{current} {word}" if current else word
-            if current and self._count(joined) > limit:
-                pieces.append(current)
-                joined = word
-            current = joined
-        return pieces + [current]
 
     def _lengths(self) -> tuple[int, int]:
         """(min, max) new tokens: the model's generation config, bounded by a third of the input

@@ -50,6 +50,14 @@ def test_chunks_fit_the_model_and_lose_no_words(summarizer):
     assert " ".join(chunks).split() == " ".join(segments).split()
 
 
+def test_a_long_text_without_spaces_is_still_cut_to_fit(summarizer):
+    gibberish = "Waffenlieferungen" * 60  # what a random translation model can produce
+    chunks = summarizer.pack([gibberish])
+    assert len(chunks) > 1 and "".join(chunks) == gibberish
+    assert all(len(summarizer._tokenizer(c)["input_ids"]) <= summarizer.input_limit
+               for c in chunks)
+
+
 def test_blank_input_gives_empty_output_without_a_model_call(summarizer):
     out = summarizer.summarize(["", "   "])
     assert out.text == "" and out.confidence is None
