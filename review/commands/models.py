@@ -33,7 +33,7 @@ def list_models():
 
     rows = []
     for status in registry.check_models():
-        where = str(status.path) if status.path else "not available"
+        where = str(status.path) if status.path else "not available, see `models check`"
         rows.append([status.role, status.model_id, f"({registry.configured_by(status.role)})",
                      status.engine or "-", f"{status.source}: {where}"])
     _print_table(rows)
