@@ -171,3 +171,15 @@ def test_decide_on_a_stale_revision_is_refused(seeded):
 def test_help_has_an_example(name):
     result = run(name, "--help")
     assert result.exit_code == 0 and "Example:" in result.stdout
+
+
+def test_correction_re_runs_the_checks_on_that_segment(seeded):
+    article = ArticleStore().get(seeded[0])
+    seg = next(s for s in article.reviewable() if any(ch.isdigit() for ch in s.source))
+    assert seg.similarity is None and not seg.flags
+    result = run("decide", seeded[0], "--segment", str(seg.index), "--correct",
+                 "Something without any of the figures.", "--reviewer", "alice")
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    checked = ArticleStore().get(seeded[0]).segments[seg.index]
+    assert checked.similarity is not None
+    assert any(flag.code.startswith("number") for flag in checked.flags)
