@@ -198,3 +198,15 @@ def test_rejoin_never_passes_off_an_empty_model_output():
     pieces = [chunking.Piece(0, "Hallo", 2)]
     outputs = chunking.rejoin(["Hallo"], pieces, [chunking.PieceResult(" ", -0.1, 1)], "m", "t")
     assert outputs[0].text == "" and outputs[0].confidence is None
+
+
+def test_confidence_ignores_padding_after_end_of_sentence():
+    import torch
+
+    from models.marian import _mean_logprobs
+
+    # decoder start 2, tokens 5 and EOS 0, then padding a finished beam scores at -inf
+    sequences = torch.tensor([[2, 5, 0, 2, 2], [2, 7, 8, 9, 0]])
+    scores = torch.tensor([[-1.0, -3.0, float("-inf"), float("-inf")], [-1.0, -1.0, -1.0, -2.0]])
+    means, counts = _mean_logprobs(sequences, scores, eos_id=0)
+    assert means == pytest.approx([-2.0, -1.25]) and counts == [2, 4]
