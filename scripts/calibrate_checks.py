@@ -13,7 +13,8 @@ errors are planted into the correct English:
 
 Embeddings are cached on disk (--cache), so a second run takes seconds.
 
-    python scripts/calibrate_checks.py --sample 600
+    python scripts/calibrate_checks.py            # all 3003 pairs, 400 plants per type
+    python scripts/calibrate_checks.py --timing   # also time a fresh 60-segment article
 """
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def save_cache(path: Path) -> None:
     np.savez(path, texts=np.array(texts), vectors=np.stack(vectors))
 
 
-def evaluate(pairs, pool, seed, label):
+def evaluate(pairs, pool, seed, label, plant_sample=0):
     """False-flag rate on the correct pairs and the catch rate of each planted error."""
     from review.checks import check_pairs
 
@@ -133,6 +134,8 @@ def evaluate(pairs, pool, seed, label):
         rng = random.Random(seed)
         planted = [(d, plant(d, e, rng, pool)) for d, e in pairs]
         planted = [(d, e) for d, e in planted if e is not None]
+        if plant_sample:
+            planted = planted[:plant_sample]
         if not planted:
             continue
         results = check_pairs([d for d, _ in planted], [e for _, e in planted])
@@ -170,6 +173,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--sample", type=int, default=0, help="pairs per half (0 = all)")
+    parser.add_argument("--plant-sample", type=int, default=400,
+                        help="planted pairs per error type and half (0 = all)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench" / "calibrate-embeddings.npz")
     parser.add_argument("--timing", action="store_true", help="also time a fresh 60-segment article")
@@ -188,8 +193,8 @@ def main() -> None:
     load_cache(args.cache)
     try:
         suggest(calibration)
-        evaluate(calibration, pool, args.seed, "calibration half")
-        _, figures = evaluate(held_out, pool, args.seed + 1, "held-out half")
+        evaluate(calibration, pool, args.seed, "calibration half", args.plant_sample)
+        _, figures = evaluate(held_out, pool, args.seed + 1, "held-out half", args.plant_sample)
     finally:
         save_cache(args.cache)
     misses = [k for k, v in figures.items()

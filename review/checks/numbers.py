@@ -76,7 +76,8 @@ def _century_alts(value: float, text: str, start: int) -> frozenset:
 def _decade(match: re.Match, required: bool) -> Quantity:
     digits = match.group(1)
     value = float(digits)
-    alts = {value, 1900 + value, 2000 + value} if len(digits) == 2 else {value, value % 100}
+    # "70er" may be the 1970s; a four-digit decade is exactly that one.
+    alts = {value, 1900 + value, 2000 + value} if len(digits) == 2 else {value}
     return Quantity(value, match.group(0), match.start(), frozenset(alts), required)
 
 
