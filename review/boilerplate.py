@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 _FLAGS = re.IGNORECASE
+MAX_FURNITURE_CHARS = 400  # notices and credits are short; keeps long paragraphs cheap
 
 # "Foto: dpa", "Quelle: https://...", "Tags: Russland, Nordkorea", "Autor: Max Muster".
 _LABEL = re.compile(
@@ -60,8 +61,7 @@ _BYLINE = re.compile(r"^[Vv]on\s+(?:[A-ZÄÖÜ][\w'’.-]*(?:\s*,\s*|\s+(?:und|&
 _SOCIAL = frozenset("facebook twitter x whatsapp e-mail email mail telegram linkedin xing "
                     "pinterest reddit flipboard instagram threads bluesky drucken teilen "
                     "kopieren link".split())
-_AGENCIES = frozenset("dpa afp ap reuters kna epd sid apa ddp dts red tmn ots ag ots.at "
-                      "afp/dpa dpa/afp".split())
+_AGENCIES = frozenset("dpa afp ap reuters kna epd sid apa ddp dts red tmn ots ag".split())
 
 # Everything a date or time line is made of: "12.03.2024, 14:05 Uhr", "Oct 27, 2023 10:56
 # Europe/Berlin", "vor 26 Wochen", "Aktualisiert am Dienstag, 3. Mai 2024".
@@ -78,6 +78,7 @@ _DATE_WORDS = frozenset("""
     aktualisiert veröffentlicht erstellt zuletzt update updated published geändert
     mez mesz cet cest utc gmt am pm
 """.split())
+_SEPARATORS = re.compile(r"[\s|·•,/]+")
 _TIMEZONE = re.compile(r"\b[A-Z][a-z]+/[A-Z][A-Za-z_]+\b")  # Europe/Berlin
 
 # A bare name on its own line is a byline ("Peter Zeifert"): a common first name, then
@@ -106,6 +107,8 @@ def is_boilerplate(line: str) -> bool:
     line = line.strip()
     if not any(ch.isalpha() for ch in line):
         return True  # separators, bare numbers, stray punctuation
+    if len(line) > MAX_FURNITURE_CHARS:
+        return bool(_LABEL.match(line))  # a long line is content unless labelled "Tags:"...
     lowered = line.lower()
     return bool(
         _LABEL.match(line)
@@ -113,15 +116,15 @@ def is_boilerplate(line: str) -> bool:
         or _PROMPT.search(line)
         or _BYLINE.match(line)
         or line.startswith("©") or ("©" in line and len(line) <= 100)
-        or _only_words(lowered, _SOCIAL | {"|", "·", "•", "/", ","})
-        or _only_words(lowered.strip("()"), _AGENCIES | {"/", ","})
+        or _only_words(lowered, _SOCIAL)
+        or _only_words(lowered.strip("()"), _AGENCIES)
         or _is_date_line(line)
         or _is_bare_name(line))
 
 
 def _only_words(lowered: str, vocabulary: frozenset[str]) -> bool:
-    words = re.split(r"[\s|·•,]+", lowered.strip())
-    words = [w for w in words if w]
+    """Every word is in ``vocabulary`` ("Facebook | Twitter", "dpa/AFP")."""
+    words = [w for w in _SEPARATORS.split(lowered) if w]
     return bool(words) and all(w in vocabulary for w in words)
 
 

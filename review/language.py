@@ -40,18 +40,19 @@ _HINTS = {
 }
 HINT_WEIGHT = 0.5  # a function word is stronger evidence than a letter pattern
 _WORD = re.compile(r"[^\W\d_]+")
-MAX_WORDS = 2000  # enough to decide; keeps the check instant on long texts
+SAMPLE_CHARS = 20_000  # a few pages decide; keeps the check instant on long texts
 MIN_LETTER_SHARE = 0.5
 MIN_STOPWORD_SHARE = 0.08  # German news runs at 30-45 %; junk and word lists near 0
 
 
 def guess_language(text: str) -> str | None:
     """The language with the most evidence, or None when the text is not language at all."""
+    text = text[:SAMPLE_CHARS]
     if not text.strip():
         return None
     letters = sum(ch.isalpha() for ch in text)
     visible = sum(not ch.isspace() for ch in text)
-    words = [w.lower() for w in _WORD.findall(text)[:MAX_WORDS]]
+    words = [w.lower() for w in _WORD.findall(text)]
     if not words or letters < MIN_LETTER_SHARE * visible:
         return None
     scores = {lang: sum(w in vocab for w in words) for lang, vocab in _WORDS.items()}

@@ -13,6 +13,9 @@ _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _BULLETS = "•·▪▸►◦‣"
 # A run of sentence-final marks, the closing quotes/brackets glued to it, then whitespace.
 _CANDIDATE = re.compile(r"([.!?…]+)([\"'“”‘’«»‹›)\]]*)\s+")
+# The next word, past opening quotes or brackets and at most one stray token such as a dash.
+_WORD_AHEAD = re.compile(r"(?:[^\w\s]+\s+)?[^\w\s]*([^\W_][\w'’-]*)")
+_LOOKBEHIND = 16  # longer than any abbreviation; keeps long paragraphs linear
 _OPENERS = "\"'„“‚‘«»‹›([{"
 _CLOSERS = "\"'“”‘’«»‹›)]}"
 _FINAL_MARKS = ".!?…:;"
@@ -133,56 +136,39 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
     spans = []
     start, end = _trim(paragraph, 0, len(paragraph))
     for match in _CANDIDATE.finditer(paragraph, start, end):
-        next_start = _next_sentence_start(paragraph, match.end(), end)
-        if next_start is None or not _is_boundary(paragraph, match, next_start):
-            continue
-        spans.append((start, match.end(2)))
-        start = next_start
-    if start < end:
-        spans.append((start, end))
-    return spans
+        if _is_boundary(paragraph, match):
+            spans.append(_trim(paragraph, start, match.end(2)))
+            start = match.end()
+    spans.append(_trim(paragraph, start, end))
+    return [(s, e) for s, e in spans if s < e]
 
 
-def _next_sentence_start(text: str, pos: int, end: int) -> int | None:
-    """Where the next sentence would start; None when only punctuation follows."""
-    return pos if any(ch.isalnum() for ch in text[pos:end]) else None
-
-
-def _next_word(text: str, pos: int) -> str:
-    """The first word from ``pos`` on, skipping dashes and opening quotes or brackets."""
-    match = re.compile(r"[\W_]*?([^\W_][\w'’-]*)").match(text, pos)
-    return match.group(1) if match else ""
-
-
-def _previous_word(text: str, pos: int) -> str:
-    """The word before a full stop, quotes and brackets around it removed."""
-    token = re.search(r"\S*$", text[:pos]).group()
-    return token.lstrip(_OPENERS).rstrip(_CLOSERS)
-
-
-def _is_boundary(text: str, match: re.Match, next_start: int) -> bool:
-    marks = match.group(1)
-    following = _next_word(text, next_start)
+def _is_boundary(text: str, match: re.Match) -> bool:
+    """Decide one candidate: marks, closing quotes, whitespace, then the next word."""
+    ahead = _WORD_AHEAD.match(text, match.end())
+    following = ahead.group(1) if ahead else ""  # none: only a stray quote or dash follows
     if not following or not (following[0].isupper() or following[0].isdigit()):
         return False  # a lowercase word goes on the same sentence
-    if marks != ".":
+    if match.group(1) != ".":
         return True  # "?", "!", "?!" and ellipses before a capital end the sentence
-    return _full_stop_ends_sentence(text[:match.start(1)], following)
+    before = text[max(0, match.start(1) - _LOOKBEHIND):match.start(1)]
+    return _full_stop_ends_sentence(before, following)
 
 
 def _full_stop_ends_sentence(before: str, following: str) -> bool:
     """Decide a single '.' by the word before it and the word after it."""
     if before[-1:] in _CLOSERS:
         return True  # "(Seite 33)." or "„Würgegriff“.": no abbreviation or ordinal ends so
-    word = _previous_word(before, len(before))
+    word = _previous_word(before)
     starts = following in _SENTENCE_STARTS
-    if _SPACED_ABBREVIATION.search(before) or word in _ABBREVIATIONS:
+    spaced = len(word) <= 3  # "z. B.", "v. Chr.": only short words can end one
+    if word in _ABBREVIATIONS or spaced and _SPACED_ABBREVIATION.search(before):
         return False
-    if _SPACED_END_ABBREVIATION.search(before) or word in _END_ABBREVIATIONS:
+    if word in _END_ABBREVIATIONS or spaced and _SPACED_END_ABBREVIATION.search(before):
         return starts
     if word.isdigit() and len(word) <= 3 or _DAY_MONTH.fullmatch(word):
         # "am 2. Januar", "der 3. Platz", "77. 000" go on; "um 5. Die", "Platz 3. 2011" end
-        return starts or bool(re.fullmatch(r"\d{4}", following))
+        return starts or (len(following) == 4 and following.isdigit())
     if len(word) == 1 and word.isalpha():
         return word.isupper() and starts  # an initial ("H. Nerozzi") or part of "z. B."
     if _DOTTED_LETTERS.fullmatch(word):
@@ -190,3 +176,10 @@ def _full_stop_ends_sentence(before: str, following: str) -> bool:
     if len(word) > 1 and _ROMAN.fullmatch(word):
         return starts  # "Johannes Paul II. besuchte"
     return True
+
+
+def _previous_word(before: str) -> str:
+    """The word before a full stop, quotes and brackets around it removed."""
+    if not before or before[-1].isspace():
+        return ""
+    return before.split()[-1].lstrip(_OPENERS).rstrip(_CLOSERS)
