@@ -160,16 +160,20 @@ def sidebar_reviewer() -> None:
 
 
 def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
-    """The filter and the article list; returns the chosen article id."""
+    """The filter and the article list (one button each); returns the open article's id."""
     st.radio("Show", listing.FILTERS, horizontal=True, key="article_filter")
     shown = listing.filtered(entries, st.session_state["article_filter"])
     if not shown:
         st.caption("No article matches this filter.")
         return None
-    labels = {e.id: e.label for e in shown}
-    if st.session_state.get("article_pick") not in labels:
+    if st.session_state.get("article_pick") not in {e.id for e in shown}:
         st.session_state["article_pick"] = listing.opening_article(shown)
-    return st.radio("Articles", list(labels), format_func=labels.get, key="article_pick")
+    for item in shown:
+        current = item.id == st.session_state["article_pick"]
+        st.button(md(item.label), key=f"open:{item.id}", width="stretch",
+                  type="primary" if current else "secondary",
+                  on_click=st.session_state.__setitem__, args=("article_pick", item.id))
+    return st.session_state["article_pick"]
 
 
 def sidebar_add() -> None:
