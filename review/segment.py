@@ -63,6 +63,7 @@ _SENTENCE_STARTS = frozenset("""
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # H.J  z.B  U.S  e.V
 _DAY_MONTH = re.compile(r"\d{1,2}\.\d{1,2}")  # "am 12.3." is a date, like an ordinal
+_SPACED_DATE = re.compile(r"\b\d{1,2}\.\s\d{1,2}$")  # "am 3. 10" before ". 1990"
 # "z. B." and friends written with a space: the part before the last letter decides.
 _SPACED_ABBREVIATION = re.compile(
     r"(?:\b[zZ]\.\s?B|\bu\.\s?U|\bi\.\s?d\.\s?R|\bo\.\s?Ä|\bi\.\s?[AV]|\bu\.\s?v\.\s?m)$")
@@ -167,8 +168,10 @@ def _full_stop_ends_sentence(before: str, following: str) -> bool:
     if word in _END_ABBREVIATIONS or spaced and _SPACED_END_ABBREVIATION.search(before):
         return starts
     if word.isdigit() and len(word) <= 3 or _DAY_MONTH.fullmatch(word):
-        # "am 2. Januar", "der 3. Platz", "77. 000" go on; "um 5. Die", "Platz 3. 2011" end
-        return starts or (len(following) == 4 and following.isdigit())
+        # "am 2. Januar", "der 3. Platz", "77. 000", "am 3. 10. 1990" go on;
+        # "um 5. Die", "auf France 24. 2011 unterzeichneten" end
+        year = len(following) == 4 and following.isdigit() and not _SPACED_DATE.search(before)
+        return starts or year
     if len(word) == 1 and word.isalpha():
         return word.isupper() and starts  # an initial ("H. Nerozzi") or part of "z. B."
     if _DOTTED_LETTERS.fullmatch(word):

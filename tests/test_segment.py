@@ -26,6 +26,8 @@ SAME_PARAGRAPH = [
     ["Die Zahl der Toten stieg auf 250.", "Die Behörden warnen vor weiteren Opfern."],
     ["Das Abkommen stammt aus dem Jahr 2014.", "Experten halten es für überholt."],
     ["Der Dax schloss bei 15.000.", "Händler waren zufrieden."],
+    ["Er wurde am 3. 10. 1990 geboren.", "Der 1. FC Köln trauerte."],
+    ["Das Spiel endete 2:1.", "Die Fans jubelten."],
     # abbreviations
     ["Geliefert wurden z. B. Granaten, u. a. aus Nordkorea, bzw. Raketen usw. aus dem Iran."],
     ["Dr. Meier und Prof. Schulz widersprachen.", "Sie wohnen in St. Gallen."],
@@ -33,6 +35,9 @@ SAME_PARAGRAPH = [
     ["Die Regierung (vgl. Abs. 3, S. 12 der Vorlage) schwieg, d. h. sie wartete v. a. ab."],
     ["Im 19. Jh. war das anders.", "Haus Nr. 3 in der Goethe-Str. brannte etc. nieder."],
     ["Es gab Tee, Kaffee usw.", "Die Gäste blieben lange."],
+    ["Die Stadt wurde ca. 300 v. Chr. gegründet.", "Frankfurt a. M. liegt am Main."],
+    ["Der Umsatz lag bei 1,2 Mrd. Euro.", "Der Gewinn sank."],
+    ["Mehr Infos unter www.example.de.", "Die Anmeldung läuft."],
     # decimals and initials
     ["Die Inflation lag bei 2.5 Prozent, im Vorjahr bei 3,1 Prozent.", "Das ist viel."],
     ["Das berichtete Timothy H.J. Nerozzi für Fox News.", "George W. Bush schwieg."],
@@ -45,6 +50,7 @@ SAME_PARAGRAPH = [
     ["‚Na gut.‘", "Er ging."],
     ["„Wer trägt die Schuld?“ fragte der Minister.", "Niemand antwortete."],
     ["Wirklich?!", "Das glaubt keiner."],
+    ["Er rief: „Hilfe!“", "Dann rannte er."],
     ["Er zögerte … und ging dann.", "Sie blieb...", "Dann kam der Regen."],
     ["Die Lage ist ernst (so die UN.)", "Hilfe ist unterwegs."],
     ["Gekämpft wird in der Provinz Kursk (Russland).", "Dort stehen Soldaten aus Nordkorea."],
