@@ -16,7 +16,7 @@ DEFAULT_MAX_NEW_TOKENS = 142  # distilbart-cnn's own setting
 DEFAULT_MIN_NEW_TOKENS = 30
 NUM_BEAMS = 2  # as good as 4 on news, and about twice as fast
 BATCH = 4  # chunks generated together
-MAX_STAGES = 4  # safety net; a chunk summary is at most a third of a chunk, so 2-3 suffice
+MAX_STAGES = 6  # safety net: each stage shrinks the text at least threefold
 
 
 class BartSummarizer(Summarizer):
