@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from models import chunking
-from models.base import ModelUnavailable, Progress, Translator
+from models.base import ModelUnavailable, Output, Progress, Translator
 
 NUM_BEAMS = 4
 BATCH_SIZE = 16
@@ -50,7 +50,7 @@ class MarianTranslator(Translator):
         """Tokens the encoder would see for ``text``, special tokens included."""
         return len(self.tokenizer(text, verbose=False)["input_ids"])
 
-    def translate(self, segments: Sequence[str], progress: Progress | None = None):
+    def translate(self, segments: Sequence[str], progress: Progress | None = None) -> list[Output]:
         """One output per segment, in order; see ``chunking.rejoin`` for blank and odd input."""
         with self._lock:
             return chunking.translate_segments(
@@ -96,16 +96,23 @@ def torch_threads() -> int:
 
 def _load(path: Path, model_id: str):
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    # A "Loading weights" bar for a local load of a second only clutters the caller's own bars.
+    bars_were_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = AutoModelForSeq2SeqLM.from_pretrained(str(path)).eval()
-    except (OSError, ValueError, KeyError, RuntimeError) as err:
+    except Exception as err:  # corrupt or half-downloaded files fail in many library ways
         detail = " ".join(str(err).split())[:160]
         raise ModelUnavailable(
             f"translation model {model_id} in {path} cannot be loaded ({type(err).__name__}: "
             f"{detail}): run `python -m review models pull` again, or set REVIEW_MT_MODEL to a "
             "folder holding a complete model") from err
+    finally:
+        if bars_were_on:
+            hf_logging.enable_progress_bar()
     return tokenizer, model
 
 

@@ -187,3 +187,10 @@ def test_models_pull_offline_says_hf_hub_offline_blocks_it(tiny_marian, monkeypa
     assert str(tiny_marian) in result.stdout  # a folder needs no download
     assert_one_line_fix(result.stderr.strip(), "sshleifer/distilbart-cnn-12-6",
                         "HF_HUB_OFFLINE", "REVIEW_SUM_MODEL")
+
+
+def test_corrupt_weights_give_one_line_instead_of_a_traceback(marian_copy):
+    (marian_copy / "model.safetensors").write_bytes(b"half a download")
+    with pytest.raises(ModelUnavailable) as err:
+        registry.get_translator(str(marian_copy), engine="transformers")
+    assert_one_line_fix(str(err.value), str(marian_copy), "cannot be loaded", "models pull")
