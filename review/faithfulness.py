@@ -55,14 +55,15 @@ def _name_flags(summary: str, english: str, german: str) -> list[Flag]:
     english_words = {w.casefold() for w in _parts(english)}
     german_keys = {_key(w) for w in _parts(german)}
     flags, seen = [], set()
-    for name in names_in(summary):
-        if name in seen:
+    for run, starts_sentence in _runs(summary):
+        name = " ".join(run)
+        if name in seen or _phrase_in(name, english):
             continue
         seen.add(name)
-        if _phrase_in(name, english):
-            continue
-        missing = [w for w in _parts(name) if not _supported(w, english_words, german_keys)]
-        if missing:
+        # A first word is capitalised anyway ("Yesterday Mayor Smith"): only the rest must be
+        # found; it is still shown as part of the name.
+        checked = run[1:] if starts_sentence else run
+        if any(not _supported(w, english_words, german_keys) for w in _parts(" ".join(checked))):
             flags.append(Flag(NAME_CODE, f"the name '{name}' is not in the article"))
     return flags
 
@@ -70,28 +71,33 @@ def _name_flags(summary: str, english: str, german: str) -> list[Flag]:
 def names_in(text: str) -> list[str]:
     """Capitalised words and runs of them ("Kim Jong Un"); a sentence's capitalised first word
     counts only as the start of a run ("Vladimir Putin said")."""
-    names = []
+    return [" ".join(run) for run, _ in _runs(text)]
+
+
+def _runs(text: str) -> list[tuple[list[str], bool]]:
+    """(words, starts_sentence) for each run of capitalised words worth checking."""
+    runs = []
     for sentence in _SENTENCES.split(text):
         run: list[str] = []
-        run_starts_sentence = False
+        starts = False
         for position, match in enumerate(_WORD.finditer(sentence)):
             word = _strip_possessive(match.group())
-            if not word or not word[0].isupper() or word.casefold() in _COMMON:
-                names += _finish(run, run_starts_sentence)
+            if len(word) < 2 or not word[0].isupper() or word.casefold() in _COMMON:
+                runs += _finish(run, starts)
                 run = []
                 continue
             if not run:
                 opener = sentence[:match.start()].rstrip()[-1:]
-                run_starts_sentence = position == 0 or (opener != "" and opener in _OPENERS)
+                starts = position == 0 or (opener != "" and opener in _OPENERS)
             run.append(word)
-        names += _finish(run, run_starts_sentence)
-    return names
+        runs += _finish(run, starts)
+    return runs
 
 
-def _finish(run: list[str], starts_sentence: bool) -> list[str]:
+def _finish(run: list[str], starts_sentence: bool) -> list[tuple[list[str], bool]]:
     if not run or (starts_sentence and len(run) == 1):
         return []  # a lone capitalised first word is how sentences begin, not a name
-    return [" ".join(run)]
+    return [(run, starts_sentence)]
 
 
 def _strip_possessive(word: str) -> str:
