@@ -60,6 +60,24 @@ _SENTENCE_STARTS = frozenset("""
     The It He She They We This That There
 """.split())
 
+_LOWER_STARTS = frozenset(word.lower() for word in _SENTENCE_STARTS)
+
+# Capitalised articles, pronouns, prepositions and adverbs that German writes in lowercase
+# inside a sentence; after a word with no punctuation they mark a headline that runs into its
+# text ("Noch mehr Sicherheit für Fußgänger Die neue Ampel ..."). Left out: "Sie" (polite
+# "you"), "Den" (Den Haag), "Von"/"Zu" (von der Leyen, zu Guttenberg).
+_RUN_IN_STARTS = """Der Die Das Dem Des Ein Eine Einen Einem Einer Er Es Wir Ich Im Am Auf Bei
+    Mit Nach Seit Für Als Wenn Doch Aber Auch Dann Dabei Damit Deshalb Trotzdem Jedoch Zudem
+    Außerdem Allerdings Bereits Nun Jetzt Heute Dort Hier Dies Diese Dieser Dieses Zuvor
+    Zuletzt Danach Inzwischen Mittlerweile Daher Darum Dazu Laut Während Nachdem Obwohl Weil
+    Durch Gegen Unter Über Vor In Bis Wie Was Wer Wo Warum An Wegen Zum Zur Beim Neben
+    Zwischen Man""".split()
+_RUN_IN = re.compile(r"(?<=[^\W_])\s+(?=(?:%s)\s)" % "|".join(_RUN_IN_STARTS))
+_TITLES = frozenset("""Die Linke|Die Grünen|Die Welt|Die Zeit|Der Spiegel|Die Presse|Der Standard
+    |Das Erste|Die Partei|Die Tageszeitung|Der Tagesspiegel|Der Freitag|Der Bund|Die Furche
+    |Die Ärzte|Die Toten|Die Fantastischen|Der Pate|Die Simpsons""".replace("\n    ", "").split("|"))
+MIN_LOWERCASE_SHARE = 0.2  # German prose runs at about 60 %, Title Case headlines near 0
+
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _DOTTED_LETTERS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # H.J  z.B  U.S  e.V
 _DAY_MONTH = re.compile(r"\d{1,2}\.\d{1,2}")  # "am 12.3." is a date, like an ordinal
@@ -141,7 +159,36 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
             spans.append(_trim(paragraph, start, match.end(2)))
             start = match.end()
     spans.append(_trim(paragraph, start, end))
-    return [(s, e) for s, e in spans if s < e]
+    return [piece for s, e in spans if s < e for piece in _split_run_ins(paragraph, s, e)]
+
+
+def _split_run_ins(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split where a headline runs into its first sentence with no punctuation between."""
+    pieces = []
+    for match in _RUN_IN.finditer(text, start, end):
+        before = text[start:match.start()]
+        if _inside_quote(before):
+            continue  # a title in quotes: „Old Habits Die Hard“
+        if _is_run_in(before.split(), text[match.end():match.end() + 40]):
+            pieces.append((start, match.start()))
+            start = match.end()
+    pieces.append((start, end))
+    return pieces
+
+
+def _inside_quote(before: str) -> bool:
+    return before.count("„") > before.count("“") or before.count('"') % 2 == 1
+
+
+def _is_run_in(before: list[str], after: str) -> bool:
+    """A capitalised "Der"/"Im"/"Doch"... after a plain word starts a sentence, unless it is
+    part of a name ("Partei Die Linke") or the text is Title Case ("Russland Setzt Auf ...")."""
+    if len(before) < 3 or not before[-1][-1:].isalnum() or before[-1].lower() in _LOWER_STARTS:
+        return False
+    if " ".join(after.split()[:2]) in _TITLES:
+        return False
+    lowercase = sum(word[:1].islower() for word in before)
+    return lowercase >= MIN_LOWERCASE_SHARE * len(before)
 
 
 def _is_boundary(text: str, match: re.Match) -> bool:

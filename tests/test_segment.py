@@ -54,6 +54,11 @@ SAME_PARAGRAPH = [
     ["Er zögerte … und ging dann.", "Sie blieb...", "Dann kam der Regen."],
     ["Die Lage ist ernst (so die UN.)", "Hilfe ist unterwegs."],
     ["Gekämpft wird in der Provinz Kursk (Russland).", "Dort stehen Soldaten aus Nordkorea."],
+    # a headline run into its text: a capitalised "Die"/"Im"/"Doch" after a plain word
+    ["Noch mehr Sicherheit für Fußgänger", "Die neue Ampel steht am Dorfplatz."],
+    ["Der Vorsitzende der Partei Die Linke forderte in Den Haag mehr Geld."],
+    ["Sie sang in „Old Habits Die Hard“ mit."],
+    ["Nordkorea Entwickelt Sich Zum Größten Waffenlieferanten Russlands."],
     # a lowercase word after a full stop never starts a sentence
     ["Das Verfahren lief bis 2013. dann wurde es eingestellt."],
 ]
