@@ -84,7 +84,7 @@ class CT2Summarizer(Summarizer):
         least, most = self.lengths()
         penalty = float(self.settings.get("length_penalty", 1.0))
         sources = [runtime.source_tokens(self.tokenizer, chunk) for chunk in chunks]
-        prefix = self._forced_prefix()
+        prefix = self.forced_prefix()
         results = self.model.translate_batch(
             sources, target_prefix=[prefix] * len(sources) if prefix else None,
             beam_size=self.num_beams, length_penalty=penalty, return_scores=True,
@@ -93,7 +93,7 @@ class CT2Summarizer(Summarizer):
             max_input_length=0, max_batch_size=math.ceil(len(sources) / self.model.num_translators))
         return [self._result(r, penalty) for r in results]
 
-    def _forced_prefix(self) -> list[str]:
+    def forced_prefix(self) -> list[str]:
         # BART-CNN forces <s> right after the decoder start token; CTranslate2 does not read
         # that setting, so we give it as a target prefix.
         forced = self.settings.get("forced_bos_token_id")

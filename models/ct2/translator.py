@@ -32,6 +32,8 @@ class CT2Translator(Translator):
         self.tokenizer = runtime.load_tokenizer(hf_path, model_id)
         self.model = runtime.load_model(ct2_path, model_id, threads)
         self.max_input_tokens = runtime.input_limit(hf_path, self.tokenizer)
+        # Extra translate_batch options, e.g. the bench forcing equal output lengths.
+        self.decoding_overrides: dict = {}
 
     def count_tokens(self, text: str) -> int:
         """Tokens the encoder would see for ``text``, special tokens included."""
@@ -58,10 +60,11 @@ class CT2Translator(Translator):
         batch = max(1, min(MAX_BATCH, math.ceil(len(sources) / self.model.num_translators)))
         longest = max(len(tokens) for tokens in sources)
         max_new = min(self.max_input_tokens - 1, OUTPUT_FACTOR * longest + OUTPUT_MARGIN)
-        return self.model.translate_batch(
-            sources, asynchronous=True, max_batch_size=batch, beam_size=self.beam_size,
-            length_penalty=1.0, return_scores=True, max_input_length=0,
-            max_decoding_length=max_new)
+        options = dict(max_batch_size=batch, beam_size=self.beam_size, length_penalty=1.0,
+                       max_input_length=0, max_decoding_length=max_new)
+        options.update(self.decoding_overrides)
+        return self.model.translate_batch(sources, asynchronous=True, return_scores=True,
+                                          **options)
 
     def _piece_result(self, result) -> chunking.PieceResult:
         tokens = result.hypotheses[0]

@@ -1,0 +1,83 @@
+"""The translation-only process the bench watches: load time, peak memory, one whole article.
+
+Run as ``python -m review.bench.probe HF_DIR LENGTH SENTENCES`` in a fresh process, so the
+memory figure holds only what translating needs; prints one JSON object.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ARTICLE_SEGMENTS = 60
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far.
+
+    VmHWM, not getrusage: Linux carries ru_maxrss over exec, so a child of the bench would
+    report the bench's own peak (the fp32 models) instead of its own.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def probe(hf_dir: Path, length: int, sentences: int) -> dict:
+    from models.ct2 import CT2Translator, converted_dir, runtime
+    from review.bench.measure import seed_sentences
+
+    start = time.perf_counter()
+    tokenizer = runtime.load_tokenizer(hf_dir, hf_dir.name)
+    tokenizer_s = time.perf_counter() - start
+    start = time.perf_counter()
+    runtime.load_model(converted_dir(hf_dir, hf_dir.name), hf_dir.name)
+    load_s = time.perf_counter() - start
+    del tokenizer
+    translator = CT2Translator(converted_dir(hf_dir, hf_dir.name), hf_dir, hf_dir.name)
+    translator.decoding_overrides = {"min_decoding_length": length,
+                                     "max_decoding_length": length}
+    translator.translate(seed_sentences(sentences))
+    result = {"load_s": load_s, "tokenizer_load_s": tokenizer_s, "peak_rss_mb": peak_rss_mb()}
+    result.update(article_run(translator, length))
+    return result
+
+
+def article_text(segments: int) -> str:
+    """German text of about ``segments`` sentences from the seeds, four to a paragraph."""
+    from review.bench.measure import seed_sentences
+
+    sentences = seed_sentences(segments)
+    return "\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
+
+
+def article_run(translator, length: int) -> dict:
+    """Seconds to translate, check and summarize (extractive) one stored article end to end."""
+    from review.ingest import article_from_text
+    from review.pipeline import translate_article
+    from review.store import ArticleStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        store = ArticleStore(folder)
+        article = store.add(article_from_text(article_text(ARTICLE_SEGMENTS), id="bench"))
+        start = time.perf_counter()
+        done = translate_article(store, article.id, translator, summary="extractive")
+        seconds = time.perf_counter() - start
+    return {"article_s": seconds, "article_segments": len(done.segments),
+            "article_summary": done.summary is not None}
+
+
+def main(argv: list[str]) -> None:
+    hf_dir, length, sentences = Path(argv[0]), int(argv[1]), int(argv[2])
+    print(json.dumps(probe(hf_dir, length, sentences)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
