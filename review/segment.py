@@ -76,6 +76,7 @@ _RUN_IN = re.compile(r"(?<=[^\W_])\s+(?=(?:%s)\s)" % "|".join(_RUN_IN_STARTS))
 _TITLES = frozenset("""Die Linke|Die Grünen|Die Welt|Die Zeit|Der Spiegel|Die Presse|Der Standard
     |Das Erste|Die Partei|Die Tageszeitung|Der Tagesspiegel|Der Freitag|Der Bund|Die Furche
     |Die Ärzte|Die Toten|Die Fantastischen|Der Pate|Die Simpsons""".replace("\n    ", "").split("|"))
+_RUN_IN_LOOKBEHIND = 200  # enough to judge quotes and case; keeps long paragraphs linear
 MIN_LOWERCASE_SHARE = 0.2  # German prose runs at about 60 %, Title Case headlines near 0
 
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
@@ -166,7 +167,7 @@ def _split_run_ins(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split where a headline runs into its first sentence with no punctuation between."""
     pieces = []
     for match in _RUN_IN.finditer(text, start, end):
-        before = text[start:match.start()]
+        before = text[max(start, match.start() - _RUN_IN_LOOKBEHIND):match.start()]
         if _inside_quote(before):
             continue  # a title in quotes: „Old Habits Die Hard“
         if _is_run_in(before.split(), text[match.end():match.end() + 40]):
