@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# Tiny models gain nothing from threads, and several test processes share the cores.
+os.environ.setdefault("REVIEW_TORCH_THREADS", "1")
 
 
 @pytest.fixture(scope="session")
