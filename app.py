@@ -10,10 +10,10 @@ from models.base import ModelUnavailable
 from review import auth
 from review.diff import changed, diff_markdown, escape_markdown, word_diff
 from review.errors import ReviewError, StaleRevisionError
+from review.pipeline import SUMMARY_METHODS
 from review.store import ArticleStore
 from review.ui import actions, listing, rows
 
-SUMMARY_METHODS = ("extractive", "abstractive", "none")
 FLASH = "flash"  # session key: {"where": place, "kind": ..., "text": ...} from the last click
 
 
@@ -193,8 +193,7 @@ def sidebar_export(articles) -> None:
         try:
             name, data, mime = actions.export_file(articles, what, fmt)
         except ReviewError as err:
-            st.caption(str(err))
-            return
+            return st.caption(md(str(err)))
         st.download_button(f"Download {name}", data, file_name=name, mime=mime, on_click="ignore")
 
 
@@ -224,22 +223,17 @@ def first_start() -> None:
 
 def translate(store: ArticleStore, ids: list[str]) -> None:
     """Run the model on the articles, with a progress bar updated per segment."""
-    from review.pipeline import translate_article
-
     chosen = settings()
     bar = st.progress(0.0, text="Loading the model…")
+
+    def tick(done: int, total: int, label: str) -> None:
+        bar.progress(done / max(total, 1), text=rows.progress_text(done, total, label))
+
     try:
-        model = translator(chosen["mt_model"])
         summary_model = summarizer(chosen["sum_model"]) \
             if chosen["summary"] == "abstractive" else None
-        for number, article_id in enumerate(ids, 1):
-            title = f"article {number} of {len(ids)}" if len(ids) > 1 else ""
-
-            def tick(done: int, total: int, title=title) -> None:
-                bar.progress(done / max(total, 1), text=rows.progress_text(done, total, title))
-
-            translate_article(store, article_id, model, chosen["summary"], summary_model,
-                              actions.glossary(store), tick)
+        actions.translate_all(store, ids, translator(chosen["mt_model"]), chosen["summary"],
+                              summary_model, tick)
     except (ReviewError, ModelUnavailable) as err:
         bar.empty()
         st.error(md(str(err)))
@@ -269,8 +263,7 @@ def segment_row(article_id: str, row: rows.SegmentRow) -> None:
     key = row.box_key(article_id)
     with st.container(border=True):
         st.markdown(f"**§{row.index}** " + badge_line(rows.badges(row)))
-        for flag in row.flags:
-            st.markdown(f":orange[⚑ **{md(flag.code)}**] {md(flag.detail)}")
+        show_flags(row.flags)
         german, english = st.columns(2, gap="medium")
         german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
         with english:
@@ -297,6 +290,11 @@ def decision_buttons(article_id: str, target, revision: int, box_key: str, can_a
         if target != "summary" and can_rerun:
             st.button("Re-run model", key=f"rerun:{article_id}:{target}", type="tertiary",
                       on_click=on_rerun_model, args=(article_id, target))
+
+
+def show_flags(flags) -> None:
+    for flag in flags:
+        st.markdown(f":orange[⚑ **{md(flag.code)}**] {md(flag.detail)}")
 
 
 def badge_line(badges: list[tuple[str, str]]) -> str:
@@ -327,10 +325,8 @@ def summary_panel(article) -> None:
         decision_buttons(article.id, "summary", 0, text_key, False, False)
         show_flash(f"{article.id}:summary")
         return
-    who = f" by {view.reviewer}" if view.reviewer and view.status != "pending" else ""
-    st.caption(md(f"{view.method} · {view.model or 'no model'} · {view.status}{who}"))
-    for flag in view.flags:
-        st.markdown(f":orange[⚑ **{md(flag.code)}**] {md(flag.detail)}")
+    st.caption(md(view.caption))
+    show_flags(view.flags)
     key = view.box_key(article.id)
     text = st.text_area("Summary", value=view.prefill, key=key, height=220,
                         label_visibility="collapsed")

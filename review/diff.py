@@ -58,11 +58,14 @@ def escape_markdown(text: str) -> str:
 def diff_markdown(tokens: list[Token]) -> str:
     """Deletions struck through in red, insertions bold green, all text escaped."""
     parts = []
-    for token in tokens:
+    for previous, token in zip([None, *tokens], tokens):
         body = escape_markdown(token.text)
         if token.tag == EQUAL or not token.text.strip():
             parts.append(body)
-        elif token.tag == DELETE:
+            continue
+        if previous is not None and previous.tag == DELETE and token.text[0].isalnum():
+            parts.append(" ")  # keep a struck word and its replacement apart on screen
+        if token.tag == DELETE:
             parts.append(_wrap(body, ":red[~~", "~~]"))
         else:
             parts.append(_wrap(body, ":green[**", "**]"))

@@ -155,6 +155,30 @@ def test_without_models_the_app_still_works_for_human_translation(offline_env, s
     assert decision["text"] == "The government in Berlin adopted new rules."
 
 
+def test_rerun_model_replaces_one_segments_machine_output(tiny_env, tiny_marian, store_dir):
+    article_id = add_machine_article()
+    at = open_app()
+    at = click(at, f"rerun:{article_id}:1")
+    data = stored(store_dir, article_id)
+    assert segment(data, 1)["machine"]["model"] == str(tiny_marian)
+    assert segment(data, 1)["machine"]["text"] != "Machine sentence 1."
+    assert segment(data, 0)["machine"]["text"] == "Machine sentence 0."  # the others untouched
+    assert segment(data, 1)["decision"]["status"] == "pending"
+
+
+def test_opens_on_the_first_article_that_needs_review(offline_env, store_dir):
+    done_id = add_machine_article()
+    for index in range(3):
+        ArticleStore().decide(done_id, index, "accept", "anna")
+    todo = ArticleStore().add(article_from_text(
+        "Im Hafen von Hamburg legten weniger Schiffe an als im Vorjahr, teilte die Behörde mit.",
+        title="Hafen", id="zz-hafen"))
+    at = open_app()
+    assert at.session_state["article_pick"] == todo.id
+    assert at.main.subheader[0].value == "Hafen"
+    assert article_buttons(at)[0] == "Neue Regeln — 3/3 reviewed · summary missing"
+
+
 def test_a_stale_tab_is_told_to_reload_and_overwrites_nothing(offline_env, store_dir):
     article_id = add_machine_article()
     first_tab, second_tab = open_app(), open_app()

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
           "Der Minister sagte, die Kosten lägen bei 12 Millionen Euro.")
+CORRECTION = "The minister said the costs were 12 million euros."
 
 
 def free_port() -> int:
@@ -91,9 +92,10 @@ def test_reviewer_accepts_a_segment_in_a_real_browser(translated_article, server
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"])
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            page = browser.new_page(viewport={"width": 1500, "height": 1300})
             page.goto(server)
-            expect(page.get_by_text(GERMAN.splitlines()[0])).to_be_visible(timeout=60_000)
+            expect(page.get_by_text(GERMAN.splitlines()[0], exact=True)).to_be_visible(
+                timeout=60_000)
             accept = page.get_by_role("button", name="Accept", exact=True).first
             expect(accept).to_be_enabled(timeout=30_000)
 
@@ -106,6 +108,16 @@ def test_reviewer_accepts_a_segment_in_a_real_browser(translated_article, server
             saved = decision(store_dir, translated_article, 0)
             assert (saved["status"], saved["reviewer"]) == ("accepted", "anna")
             assert decision(store_dir, translated_article, 1)["status"] == "pending"
+
+            # Type a correction and click straight on Save: the typed text must be what is saved.
+            page.get_by_test_id("stMain").locator("textarea").nth(1).fill(CORRECTION)
+            page.get_by_role("button", name="Save correction").nth(1).click()
+            expect(page.get_by_text("corrected by anna")).to_be_visible(timeout=30_000)
+            saved = decision(store_dir, translated_article, 1)
+            assert (saved["status"], saved["text"]) == ("corrected", CORRECTION)
+            # Streamlit scrolls inside its own container; show the page from the top.
+            page.get_by_test_id("stMain").evaluate("main => main.scrollTo(0, 0)")
+            page.wait_for_timeout(300)
             page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         finally:
             browser.close()

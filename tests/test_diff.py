@@ -33,6 +33,8 @@ def test_unchanged_text_has_no_changes_and_empty_machine_is_all_insert():
 def test_markdown_marks_changes_and_keeps_spaces_outside_the_markers():
     md = diff_markdown(word_diff("the big dog", "the dog barks"))
     assert md == "the :red[~~big~~] dog :green[**barks**]"
+    md = diff_markdown(word_diff("Alpha beta", "Gamma beta"))
+    assert md == ":red[~~Alpha~~] :green[**Gamma**] beta"  # a space between the two words
     md = diff_markdown(word_diff("met Macron on Monday.", "met Macron, Monday!"))
     assert md == "met Macron :red[~~on~~]:green[**,**] Monday:red[~~\\.~~]:green[**\\!**]"
 

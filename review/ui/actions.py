@@ -147,3 +147,19 @@ def export_file(articles: list[Article], what: str, fmt: str) -> tuple[str, str,
         raise NothingToDoError(f"nothing approved yet: accept or correct a {item} to export "
                                f"{what}") from None
     return f"approved-{what}.{fmt}", data, MIME_TYPES.get(fmt, "text/plain")
+
+
+def translate_all(store: ArticleStore, ids: list[str], translator, summary: str,
+                  summarizer=None, progress=None) -> None:
+    """Translate, check and summarize each article; ``progress(done, total, label)``."""
+    from review.pipeline import translate_article
+
+    terms = glossary(store)
+    for number, article_id in enumerate(ids, 1):
+        label = f"article {number} of {len(ids)}" if len(ids) > 1 else ""
+
+        def tick(done: int, total: int, label=label) -> None:
+            if progress:
+                progress(done, total, label)
+
+        translate_article(store, article_id, translator, summary, summarizer, terms, tick)

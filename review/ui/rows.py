@@ -64,6 +64,11 @@ class SummaryView:
     note: str | None
     sources: tuple[tuple[int, str], ...]  # (segment index, German sentence) it was drawn from
 
+    @property
+    def caption(self) -> str:
+        who = f" by {self.reviewer}" if self.reviewer and self.status != "pending" else ""
+        return f"{self.method} · {self.model or 'no model'} · {self.status}{who}"
+
     def box_key(self, article_id: str) -> str:
         return f"sum:{article_id}:{self.revision}:{_short_hash(self.text)}"
 
