@@ -26,6 +26,11 @@ def seed_sentences(limit: int | None = None) -> list[str]:
     return sentences[:limit]
 
 
+def fitting(sentences: list[str], translator) -> list[str]:
+    """The sentences the model takes whole (plain generate cannot split the others)."""
+    return [s for s in sentences if translator.count_tokens(s) <= translator.max_input_tokens]
+
+
 def cores() -> int:
     return len(os.sched_getaffinity(0))
 

@@ -1,7 +1,7 @@
 """The translation-only process the bench watches: load time, peak memory, one whole article.
 
-Run as ``python -m review.bench.probe HF_DIR LENGTH SENTENCES`` in a fresh process, so the
-memory figure holds only what translating needs; prints one JSON object.
+Run as ``python -m review.bench.probe HF_DIR LENGTH SENTENCES SEGMENTS`` (0 sentences: all) in a fresh process,
+so the memory figure holds only what translating needs; prints one JSON object.
 """
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-ARTICLE_SEGMENTS = 60
-
 
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far.
@@ -30,9 +27,9 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def probe(hf_dir: Path, length: int, sentences: int) -> dict:
+def probe(hf_dir: Path, length: int, sentences: int, article_segments: int) -> dict:
     from models.ct2 import CT2Translator, converted_dir, runtime
-    from review.bench.measure import seed_sentences
+    from review.bench.measure import fitting, seed_sentences
 
     start = time.perf_counter()
     tokenizer = runtime.load_tokenizer(hf_dir, hf_dir.name)
@@ -44,9 +41,9 @@ def probe(hf_dir: Path, length: int, sentences: int) -> dict:
     translator = CT2Translator(converted_dir(hf_dir, hf_dir.name), hf_dir, hf_dir.name)
     translator.decoding_overrides = {"min_decoding_length": length,
                                      "max_decoding_length": length}
-    translator.translate(seed_sentences(sentences))
+    translator.translate(fitting(seed_sentences(sentences or None), translator))
     result = {"load_s": load_s, "tokenizer_load_s": tokenizer_s, "peak_rss_mb": peak_rss_mb()}
-    result.update(article_run(translator, length))
+    result.update(article_run(translator, article_segments))
     return result
 
 
@@ -58,7 +55,7 @@ def article_text(segments: int) -> str:
     return "\n".join(" ".join(sentences[i:i + 4]) for i in range(0, len(sentences), 4))
 
 
-def article_run(translator, length: int) -> dict:
+def article_run(translator, segments: int) -> dict:
     """Seconds to translate, check and summarize (extractive) one stored article end to end."""
     from review.ingest import article_from_text
     from review.pipeline import translate_article
@@ -66,7 +63,7 @@ def article_run(translator, length: int) -> dict:
 
     with tempfile.TemporaryDirectory() as folder:
         store = ArticleStore(folder)
-        article = store.add(article_from_text(article_text(ARTICLE_SEGMENTS), id="bench"))
+        article = store.add(article_from_text(article_text(segments), id="bench"))
         start = time.perf_counter()
         done = translate_article(store, article.id, translator, summary="extractive")
         seconds = time.perf_counter() - start
@@ -75,8 +72,8 @@ def article_run(translator, length: int) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    hf_dir, length, sentences = Path(argv[0]), int(argv[1]), int(argv[2])
-    print(json.dumps(probe(hf_dir, length, sentences)))
+    hf_dir, length, sentences, segments = Path(argv[0]), *map(int, argv[1:4])
+    print(json.dumps(probe(hf_dir, length, sentences, segments)))
 
 
 if __name__ == "__main__":
