@@ -37,7 +37,7 @@ def text_flags(source: str, target: str, sim: float | None, confidence: float | 
     flags += numbers.number_flags(source, target)
     flags += entities.name_flags(source, target)
     flags += entities.quote_flags(source, target)
-    flags += surface.length_flags(source, target, sim)
+    flags += surface.length_flags(source, target)
     flags += surface.repetition_flags(target)
     flags += similarity.similarity_flags(sim)
     flags += surface.confidence_flags(confidence)
