@@ -137,7 +137,7 @@ def login_gate() -> None:
     if how == "open" or st.session_state.get("signed_in"):
         return
     st.title("Sign in to review translations")
-    with st.form("login_form"):
+    with st.form("login_form", width=520):
         label = "Name" if how == "users" else "Your name (recorded with your decisions)"
         name = st.text_input(label, key="login_name")
         password = st.text_input("Password", type="password", key="login_password")

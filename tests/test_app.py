@@ -179,6 +179,18 @@ def test_opens_on_the_first_article_that_needs_review(offline_env, store_dir):
     assert article_buttons(at)[0] == "Neue Regeln — 3/3 reviewed · summary missing"
 
 
+def test_boilerplate_is_collapsed_and_not_offered_for_review(offline_env, store_dir):
+    at = click(open_app(), "seed_articles")
+    article_id = at.session_state["article_pick"]
+    data = stored(store_dir, article_id)
+    boiler = [s["index"] for s in data["segments"] if s["kind"] == "boilerplate"]
+    assert boiler, "the first seed ends with a comments notice"
+    assert any(e.label.startswith("Boilerplate, not reviewed") for e in at.main.expander)
+    keys = {b.key for b in at.main.button}
+    assert not any(f"accept:{article_id}:{i}" in keys for i in boiler)
+    assert f"accept:{article_id}:0" in keys
+
+
 def test_a_stale_tab_is_told_to_reload_and_overwrites_nothing(offline_env, store_dir):
     article_id = add_machine_article()
     first_tab, second_tab = open_app(), open_app()

@@ -76,7 +76,8 @@ def add_articles(store: ArticleStore, articles: list[Article]) -> tuple[list[str
     return ids, errors
 
 
-def add_uploads(store: ArticleStore, files: list[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
+def add_uploads(store: ArticleStore,
+                files: list[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
     """Ingest uploaded (file name, content) pairs like files on disk; one error line per bad file."""
     from review.ingest import load_path, safe_id
 
