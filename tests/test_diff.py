@@ -1,8 +1,8 @@
 """The word diff a reviewer sees under a correction, and markdown that shows text literally."""
 import re
 
-from review.diff import DELETE, EQUAL, INSERT, Token, changed, diff_markdown, escape_markdown, \
-    tokenize, word_diff
+from review.diff import (DELETE, EQUAL, INSERT, Token, changed, diff_markdown, escape_markdown,
+                         tokenize, word_diff)
 
 
 def test_tokens_rebuild_both_texts():

@@ -78,7 +78,7 @@ def add_articles(store: ArticleStore, articles: list[Article]) -> tuple[list[str
 
 def add_uploads(store: ArticleStore,
                 files: list[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
-    """Ingest uploaded (file name, content) pairs like files on disk; one error line per bad file."""
+    """Ingest uploaded (file name, content) pairs like files; one error line per bad file."""
     from review.ingest import load_path, safe_id
 
     articles, errors = [], []
