@@ -1,1 +1,1 @@
-"""View models for the Streamlit app: what to show and in which order, testable without Streamlit."""
+"""View models for the Streamlit app: what to show and in what order, without Streamlit."""
