@@ -25,6 +25,11 @@ def thread_layout(cores: int | None = None) -> tuple[int, int]:
     return max(1, cores // intra), intra
 
 
+def single_stream_layout(cores: int | None = None) -> tuple[int, int]:
+    """(1, cores): for work that usually comes one long input at a time, like a summary."""
+    return 1, cores or len(os.sched_getaffinity(0))
+
+
 def load_model(ct2_path: Path, model_id: str, threads: tuple[int, int] | None = None):
     """A ``ctranslate2.Translator`` (it serves encoder-decoder summarizers too) on the CPU."""
     if not is_converted(ct2_path):

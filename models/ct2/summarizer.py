@@ -33,7 +33,9 @@ class CT2Summarizer(Summarizer):
         self.model_id = model_id
         self.num_beams = num_beams
         self.tokenizer = runtime.load_tokenizer(hf_path, model_id)
-        self.model = runtime.load_model(ct2_path, model_id, threads)
+        # Most articles fit in one chunk: one decode using every core beats parallel decodes.
+        self.model = runtime.load_model(ct2_path, model_id,
+                                        threads or runtime.single_stream_layout())
         self.input_limit = runtime.input_limit(hf_path, self.tokenizer)
         self.settings = generation_settings(hf_path)
         self.last_stages: list[int] = []  # chunks per stage of the last call, for diagnostics

@@ -14,6 +14,7 @@ ROWS = {
     "tokenizer_load_s": ("  its tokenizer load (transformers)", "s", None),
     "peak_rss_mb": ("peak memory, translation process", "MB", ("<", 1024.0)),
     "article_s": ("60-segment article: translate, check, summarize", "s", ("<", 15.0)),
+    "article_translate_s": ("  of which translating", "s", None),
 }
 
 
