@@ -61,11 +61,16 @@ def choose(candidates: list[Segment]) -> list[int]:
     order = sorted(range(len(candidates)), key=lambda i: (-round(scores[i], 6), i))
     picked: list[int] = []
     for i in order:
-        if len(picked) == pick_count(len(candidates)):
-            break
-        if all(float(vectors[i] @ vectors[j]) < DUPLICATE for j in picked):
+        if len(picked) < pick_count(len(candidates)) and not _repeats(vectors, i, picked):
             picked.append(i)
+    if len(picked) < MIN_PICK:  # an article of near-copies: repeat rather than say too little
+        picked = order[:MIN_PICK]
     return sorted(candidates[i].index for i in picked)
+
+
+def _repeats(vectors, i: int, picked: list[int]) -> bool:
+    """Whether sentence ``i`` says what an already picked sentence says."""
+    return any(float(vectors[i] @ vectors[j]) >= DUPLICATE for j in picked)
 
 
 def pick_count(sentences: int) -> int:
@@ -82,7 +87,8 @@ def candidates_for(article: Article) -> list[Segment]:
 
 
 def abstractive(article: Article, summarizer: Summarizer) -> Summary:
-    """Summarize the article's English with the model and flag unsupported numbers and names."""
+    """Summarize the article's English body (headings left out: they are fragments that run
+    into the next sentence) and flag numbers and names the article does not support."""
     _require_english(article)
     used = [s for s in article.segments if s.kind == "text" and _english(s)]
     output = summarizer.summarize([_english(s) for s in used])
