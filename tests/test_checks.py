@@ -151,8 +151,14 @@ def test_check_article_fills_translated_segments_and_reuses_source_embeddings(mo
     assert untranslated.similarity is None and untranslated.risk is None
 
     embedded = []
-    real = embed_module.embed
-    monkeypatch.setattr(embed_module, "embed", lambda texts: embedded.extend(texts) or real(texts))
+    model = embed_module._get()
+
+    class Recording:
+        def passage(self, texts):
+            embedded.extend(texts)
+            return model.passage(texts)
+
+    monkeypatch.setattr(embed_module, "_get", Recording)
     wrong.decision = Decision("corrected", "10,000 visitors came.", "ana", None, 1)
     check_article(article)
     assert embedded == ["10,000 visitors came."]
