@@ -53,7 +53,7 @@ def bart_config():
 
 def ensure_models(cache: Path, log=print) -> dict[str, Path]:
     """{"marian", "bart"} -> HF folders under ``cache``, each with its ctranslate2-int8 copy."""
-    from models.ct2 import convert
+    from models.ct2 import convert, converted_dir, is_converted
 
     folders = {"marian": cache / "opus-mt-de-en-random", "bart": cache / "distilbart-cnn-12-6-random"}
     builders = {"marian": _build_marian, "bart": _build_bart}
@@ -61,8 +61,9 @@ def ensure_models(cache: Path, log=print) -> dict[str, Path]:
         if not (folder / "config.json").is_file():
             log(f"building a random full-size {name} model in {folder} (once)")
             _build_atomically(folder, builders[name])
-        log(f"converting {name} to CTranslate2 int8 (once)")
-        convert(folder, folder.name)
+        if not is_converted(converted_dir(folder, folder.name)):
+            log(f"converting {name} to CTranslate2 int8 (once)")
+            convert(folder, folder.name)
     return folders
 
 
