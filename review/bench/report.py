@@ -39,5 +39,5 @@ def _heading(result: dict) -> str:
     mode = "quick run" if result.get("quick") else "full run"
     return (f"{mode} on {result.get('cores')} cores: {result.get('sentences')} seed sentences, "
             f"{result.get('forced_tokens')} forced target tokens each, beam {result.get('beam')}, "
-            f"batch 16; summary {result.get('summary_tokens_in')} tokens in, "
+            f"transformers batches of 16, the engine its own; summary {result.get('summary_tokens_in')} tokens in, "
             f"{result.get('summary_tokens_out')} out, beam {result.get('summary_beam')}")

@@ -48,7 +48,7 @@ def measure_all(marian: Path, bart: Path, plan: Plan, log=None) -> dict:
     """The figures for a Marian and a BART folder, each converted already (``report.ROWS``)."""
     from models.ct2 import CT2Translator, converted_dir
     from models.ct2.summarizer import NUM_BEAMS
-    from models.ct2.translator import DEFAULT_BEAM
+    from models.ct2.translator import DEFAULT_BEAM, MAX_BATCH
     from review.bench import measure
 
     log = log or (lambda message: None)
@@ -56,6 +56,7 @@ def measure_all(marian: Path, bart: Path, plan: Plan, log=None) -> dict:
     sentences = measure.fitting(measure.seed_sentences(plan.sentences), translator)
     result = {"sentences": len(sentences), "forced_tokens": plan.tokens, "beam": DEFAULT_BEAM,
               "summary_beam": NUM_BEAMS, "summary_tokens_out": SUMMARY_OUT,
+              "baseline_batch": measure.BATCH, "engine_batch": MAX_BATCH,
               "cores": measure.cores(), "quick": plan is QUICK}
 
     log(f"ctranslate2 int8, beam {DEFAULT_BEAM}, {len(sentences)} sentences")
