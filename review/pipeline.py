@@ -64,9 +64,12 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         done += len(chunk)
         if progress:
             progress(done, len(todo))
-    article = run_checks(store, article_id, glossary)
-    if summary != "none":
-        article = make_summary(store, article_id, summary, summarizer)
+    from models.embed import using_all_cores
+
+    with using_all_cores():  # the translator is idle now; embeddings may take every core
+        article = run_checks(store, article_id, glossary)
+        if summary != "none":
+            article = make_summary(store, article_id, summary, summarizer)
     return article
 
 
