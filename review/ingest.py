@@ -98,15 +98,20 @@ def read_text(path: Path) -> str:
     except OSError as err:
         raise BadInputError(f"{path}: cannot read ({err.strerror}); check the path and "
                             "permissions") from None
+    return decode_text(data, str(path))
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 text (BOM dropped) that is neither binary nor empty."""
     if _looks_binary(data):
-        raise BadInputError(f"{path}: binary file, not text; give a UTF-8 .txt/.md/.json file")
+        raise BadInputError(f"{name}: binary file, not text; give a UTF-8 .txt/.md/.json file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise BadInputError(f"{path}: not UTF-8 (bad byte at offset {err.start}); re-save it "
+        raise BadInputError(f"{name}: not UTF-8 (bad byte at offset {err.start}); re-save it "
                             "as UTF-8, e.g. iconv -f latin1 -t utf-8") from None
     if not text.strip():
-        raise BadInputError(f"{path}: empty file; put the German article text in it")
+        raise BadInputError(f"{name}: empty file; put the German article text in it")
     return text
 
 

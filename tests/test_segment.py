@@ -192,7 +192,7 @@ def test_cli_reads_stdin_with_a_bom_and_prints_json():
 
 @pytest.mark.parametrize("content, message", [
     (None, "cannot read"), (b"\x00\x01binary", "binary"), ("Stra\xdfe".encode("latin-1"),
-                                                          "not UTF-8"), (b" \n\t\n", "no text")])
+                                                          "not UTF-8"), (b" \n\t\n", "empty")])
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, content, message):
     path = tmp_path / "artikel.txt"
     if content is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from review.errors import BadInputError
+from review.ingest import decode_text
 
 
 @click.command("segment")
@@ -29,7 +30,7 @@ def command(source, as_json):
     from review.segment import segment_text
 
     name = "stdin" if source == "-" else source
-    text = decode(read_bytes(source), name)
+    text = decode_text(read_bytes(source), name)
     for span in segment_text(text):
         if as_json:
             click.echo(json.dumps({"text": span.text, "kind": span.kind,
@@ -50,17 +51,3 @@ def read_bytes(source: str) -> bytes:
             from None
     except OSError as err:
         raise BadInputError(f"{source}: cannot read ({err.strerror}); check the path") from None
-
-
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 text (BOM dropped) that is neither binary nor empty."""
-    if b"\x00" in data:
-        raise BadInputError(f"{name}: binary data, not text; give a UTF-8 text file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise BadInputError(f"{name}: not UTF-8 (bad byte at offset {err.start}); re-save it as "
-                            "UTF-8, e.g. iconv -f latin1 -t utf-8") from None
-    if not text.strip():
-        raise BadInputError(f"{name}: no text; give German news text to segment")
-    return text
