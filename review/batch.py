@@ -31,7 +31,11 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
     store = store if isinstance(store, ArticleStore) else ArticleStore(store)
     ids = _resolve_targets(store, targets, summary, errors if errors is not None else [])
-    translator, summarizer, gloss = _engines(store, mt_model, engine, summary, sum_model, glossary)
+    if not force and not any(_needs_work(store, i, summary) for i in ids):
+        engines = (None, None, None)  # nothing to do: don't pay for loading a model
+    else:
+        engines = _engines(store, mt_model, engine, summary, sum_model, glossary)
+    translator, summarizer, gloss = engines
     results = []
     for number, article_id in enumerate(ids, 1):
         start = (lambda aid, todo, n=number: on_article(aid, todo, n, len(ids))) if on_article \
@@ -57,6 +61,13 @@ def _resolve_targets(store, targets, summary, errors) -> list[str]:
     added, bad = ingest_paths(store, paths)
     errors.extend(bad)
     return list(dict.fromkeys(ids + added))
+
+
+def _needs_work(store: ArticleStore, article_id: str, summary: str) -> bool:
+    try:
+        return not is_done(store.get(article_id), summary)
+    except ReviewError:
+        return True  # let the article's own run report the problem
 
 
 def _engines(store, mt_model, engine, summary, sum_model, glossary):
