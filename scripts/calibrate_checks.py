@@ -65,13 +65,23 @@ def plant_format(de, en, rng, pool):
     return en[:m.start()] + m.group(0).replace(",", ".") + en[m.end():]
 
 
-def names_kept(de, en):
-    """Capitalised words inside the English sentence that the German has as they are."""
-    return [m for m in NAME.finditer(en) if re.search(rf"\b{re.escape(m.group(0))}\b", de)]
+def names_kept(de, en, common=frozenset()):
+    """Capitalised words inside the English sentence that the German has as they are.
+
+    A word the corpus also writes in lower case ("Street", "Education", "Times") is a title
+    word, not a name: it is left out of the names that are swapped out or in.
+    """
+    return [m for m in NAME.finditer(en) if re.search(rf"\b{re.escape(m.group(0))}\b", de)
+            and m.group(0).lower() not in common]
+
+
+def common_words(pairs) -> frozenset[str]:
+    """Every word the English of the corpus writes in lower case somewhere."""
+    return frozenset(w for _, e in pairs for w in re.findall(r"\b[a-z]+\b", e))
 
 
 def plant_name(de, en, rng, pool):
-    spots = names_kept(de, en)
+    spots = [m for m in names_kept(de, en) if m.group(0) in pool]
     if not spots:
         return None
     m = rng.choice(spots)
@@ -189,7 +199,8 @@ def main() -> None:
     held_out = [pairs[i] for i in order[half:]]
     if args.sample:
         calibration, held_out = calibration[:args.sample], held_out[:args.sample]
-    pool = sorted({m.group(0) for d, e in pairs for m in names_kept(d, e)})
+    common = common_words(pairs)
+    pool = sorted({m.group(0) for d, e in pairs for m in names_kept(d, e, common)})
 
     load_cache(args.cache)
     try:

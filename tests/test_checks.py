@@ -5,6 +5,7 @@ import pytest
 
 from review.article import Article, Decision, MachineOutput, Segment
 from review.checks import check_article, check_pairs, load_glossary, parse_glossary
+from review.checks.entities import name_flags
 from review.checks.numbers import extract_numbers, number_flags
 from review.checks.risk import risk
 from review.errors import BadInputError
@@ -73,6 +74,14 @@ def test_good_translation_is_clean_and_bad_ones_are_flagged():
     assert codes(empty) == ["empty_output"] and empty.similarity is None
     for bad in (copy, short, looped, swapped, empty):
         assert bad.risk > good.risk
+
+
+def test_short_name_swapped_from_elsewhere_is_flagged_and_kept_names_are_not():
+    de = "Am Dienstag traf sich Jon Lee in Gutach mit Katrin Abele."
+    good = "On Tuesday, Jon Lee met Katrin Abele in Gutach."
+    assert name_flags(de, good) == []
+    [flag] = name_flags(de, good.replace("Jon", "Ute"))
+    assert flag.code == "name_added" and "Ute" in flag.detail
 
 
 def test_still_german_output_is_flagged():

@@ -94,9 +94,10 @@ def names(text: str) -> list[str]:
 
 
 def _not_a_name(part: str, vocabulary: frozenset[str]) -> bool:
-    # Acronyms ("BfV", "MDGs") are often spelled out or changed in translation.
+    # Acronyms ("BfV", "MDGs") are often spelled out or changed in translation. Three letters
+    # are enough for a name ("Jon", "Ute"); "Mrs" and the like are exonyms or English words.
     acronym = sum(c.isupper() for c in part) >= 2
-    return (not part[:1].isupper() or acronym or len(part) < 4 or part in EXONYMS
+    return (not part[:1].isupper() or acronym or len(part) < 3 or part in EXONYMS
             or part.lower() in vocabulary or any(c.isdigit() for c in part))
 
 
