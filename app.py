@@ -232,13 +232,17 @@ def translate(store: ArticleStore, ids: list[str]) -> None:
     try:
         summary_model = summarizer(chosen["sum_model"]) \
             if chosen["summary"] == "abstractive" else None
-        actions.translate_all(store, ids, translator(chosen["mt_model"]), chosen["summary"],
-                              summary_model, tick)
+        results = actions.translate_all(store, ids, translator(chosen["mt_model"]),
+                                        chosen["summary"], summary_model, tick)
     except (ReviewError, ModelUnavailable) as err:
         bar.empty()
         st.error(md(str(err)))
         return
-    flash("top", "success", f"Translated {len(ids)} article(s).")
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        flash("top", "error", "; ".join(f"{r.id}: {r.error}" for r in failed))
+    else:
+        flash("top", "success", f"Translated {len(ids)} article(s).")
     st.rerun()
 
 

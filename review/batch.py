@@ -1,6 +1,7 @@
 """Batch translation for scripts and the CLI: many articles, resumable, one failure isolated."""
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -40,8 +41,8 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
     for number, article_id in enumerate(ids, 1):
         start = (lambda aid, todo, n=number: on_article(aid, todo, n, len(ids))) if on_article \
             else None
-        result = _one(store, article_id, translator, summary, summarizer, gloss, force, start,
-                      on_segment)
+        result = translate_one(store, article_id, translator, summary, summarizer, gloss, force,
+                               start, on_segment)
         results.append(result)
         if on_result:
             on_result(result)
@@ -51,8 +52,8 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
 def _resolve_targets(store, targets, summary, errors) -> list[str]:
     if not targets:
         return list(pending_ids(store, summary))
-    paths = [Path(t) for t in targets if Path(t).exists()]
-    ids = [str(t) for t in targets if not Path(t).exists()]
+    paths = [Path(t) for t in targets if _is_path(str(t))]
+    ids = [str(t) for t in targets if not _is_path(str(t))]
     known = set(store.ids())
     for article_id in ids:
         if article_id not in known:
@@ -61,6 +62,11 @@ def _resolve_targets(store, targets, summary, errors) -> list[str]:
     added, bad = ingest_paths(store, paths)
     errors.extend(bad)
     return list(dict.fromkeys(ids + added))
+
+
+def _is_path(target: str) -> bool:
+    return (Path(target).exists() or os.sep in target
+            or Path(target).suffix.lower() in (".txt", ".md", ".json", ".jsonl"))
 
 
 def _needs_work(store: ArticleStore, article_id: str, summary: str) -> bool:
@@ -80,9 +86,12 @@ def _engines(store, mt_model, engine, summary, sum_model, glossary):
     return translator, summarizer, gloss
 
 
-def _one(store, article_id, translator, summary, summarizer, glossary, force, on_article,
-         on_segment) -> ArticleResult:
-    from review.pipeline import translate_article
+def translate_one(store: ArticleStore, article_id: str, translator, summary: str,
+                  summarizer=None, glossary=None, force: bool = False,
+                  on_article: Callable[[str, int], None] | None = None,
+                  on_segment: SegmentProgress | None = None) -> ArticleResult:
+    """One article, its failure caught and reported in the result, never raised."""
+    from review.pipeline import todo_segments, translate_article
 
     started = time.perf_counter()
     try:
@@ -92,8 +101,7 @@ def _one(store, article_id, translator, summary, summarizer, glossary, force, on
         if force:
             article = store.update(article_id, _clear_pending_output)
         if on_article:
-            todo = sum(1 for s in article.reviewable() if s.machine is None)
-            on_article(article_id, todo)
+            on_article(article_id, len(todo_segments(article)))
         article = translate_article(store, article_id, translator, summary, summarizer,
                                     glossary, on_segment)
     except ReviewError as err:

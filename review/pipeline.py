@@ -35,20 +35,32 @@ class ArticleResult:
         return dict(self.__dict__)
 
 
+def todo_segments(article: Article) -> list[Segment]:
+    """Segments still waiting for the model: pending, not boilerplate, not blank."""
+    return [s for s in article.reviewable() if s.machine is None and s.source.strip()
+            and s.decision.status == "pending"]
+
+
 def is_done(article: Article, summary: str) -> bool:
-    """True when every translatable segment has output and the requested summary exists."""
-    untranslated = [s for s in article.reviewable() if s.machine is None and s.source.strip()
-                    and s.decision.status == "pending"]
-    return not untranslated and (summary == "none" or article.summary is not None)
+    """True when every segment is translated and checked and the requested summary exists."""
+    unchecked = [s for s in article.reviewable() if s.english is not None and s.risk is None]
+    return not todo_segments(article) and not unchecked and _has_summary(article, summary)
+
+
+def _has_summary(article: Article, method: str) -> bool:
+    if method == "none":
+        return True
+    current = article.summary
+    # A summary a reviewer decided on is final; a pending one must be of the method asked for.
+    return current is not None and (current.method == method
+                                    or current.decision.status != "pending")
 
 
 def translate_article(store: ArticleStore, article_id: str, translator: Translator,
                       summary: str = "extractive", summarizer: Summarizer | None = None,
                       glossary=None, progress: Progress | None = None) -> Article:
     """Translate the pending segments of one article, then check and summarize it."""
-    article = store.get(article_id)
-    todo = [s for s in article.reviewable() if s.machine is None and s.source.strip()
-            and s.decision.status == "pending"]
+    todo = todo_segments(store.get(article_id))
     done = 0
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]

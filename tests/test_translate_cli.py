@@ -95,7 +95,7 @@ def test_interrupted_run_keeps_finished_work_and_resumes(tiny_marian, store_dir,
     proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     first = proc.stdout.readline()  # one article finished and saved
     proc.send_signal(signal.SIGINT)
-    proc.wait(timeout=60)
+    assert proc.wait(timeout=60) == 130  # interrupted mid-run, not finished
     assert json.loads(first)["status"] == "translated"
     done_id = json.loads(first)["id"]
     saved = (store_dir / f"{done_id}.json").read_bytes()
@@ -104,7 +104,47 @@ def test_interrupted_run_keeps_finished_work_and_resumes(tiny_marian, store_dir,
     statuses = {json.loads(line)["id"]: json.loads(line)["status"]
                 for line in rest.stdout.splitlines()}
     assert done_id not in statuses or statuses[done_id] == "skipped"
+    assert "translated" in statuses.values()  # the rest was done by the second run
     assert (store_dir / f"{done_id}.json").read_bytes() == saved
     articles, problems = ArticleStore(store_dir).scan()
     assert not problems and len(articles) == len(seed_files)
     assert all(a.summary is not None for a in articles)
+
+
+def test_asking_for_another_summary_method_makes_it(tiny_marian, tiny_bart, store_dir,
+                                                    seed_files):
+    run("translate", str(seed_files[0]), "--mt-model", str(tiny_marian), "--silent")
+    code, out, err = run("translate", str(seed_files[0]), "--mt-model", str(tiny_marian),
+                         "--summary", "abstractive", "--sum-model", str(tiny_bart), "--json",
+                         "--silent")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["status"] == "translated" and result["summary"] == "abstractive"
+    assert ArticleStore(store_dir).get(result["id"]).summary.model == str(tiny_bart)
+
+
+def test_translation_saved_but_never_checked_is_checked_on_the_next_run(tiny_marian, store_dir,
+                                                                        seed_files):
+    run("translate", str(seed_files[0]), "--mt-model", str(tiny_marian), "--silent")
+    store = ArticleStore(store_dir)
+    (article,) = store.scan()[0]
+    machine = {s.index: s.machine for s in article.segments}
+
+    def forget_checks(a):  # as if the run was killed between saving output and checking it
+        for seg in a.segments:
+            seg.flags, seg.similarity, seg.risk = [], None, None
+
+    store.update(article.id, forget_checks)
+    code, out, _ = run("translate", "--mt-model", str(tiny_marian), "--json", "--silent")
+    assert code == 0 and json.loads(out)["status"] == "translated"
+    again = store.get(article.id)
+    assert all(s.risk is not None for s in again.reviewable() if s.machine)
+    assert {s.index: s.machine for s in again.segments} == machine  # not translated twice
+
+
+def test_a_missing_file_is_reported_and_the_others_translated(tiny_marian, tmp_path, seed_files):
+    code, out, err = run("translate", str(tmp_path / "missing.txt"), str(seed_files[0]),
+                         "--mt-model", str(tiny_marian), "--silent")
+    assert code == 2
+    assert "missing.txt" in err and err.startswith("error: ")
+    assert out.startswith("translated ")

@@ -102,7 +102,7 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
     finally:
         bars.close()
     for line in errors:
-        click.echo(line, err=True)
+        click.echo(f"error: {line}", err=True)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
     if errors:

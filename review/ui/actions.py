@@ -151,11 +151,15 @@ def export_file(articles: list[Article], what: str, fmt: str) -> tuple[str, str,
 
 
 def translate_all(store: ArticleStore, ids: list[str], translator, summary: str,
-                  summarizer=None, progress=None) -> None:
-    """Translate, check and summarize each article; ``progress(done, total, label)``."""
-    from review.pipeline import translate_article
+                  summarizer=None, progress=None) -> list:
+    """Translate, check and summarize each article; one failure does not stop the others.
+
+    ``progress(done, total, label)`` is called per segment; returns one ArticleResult each.
+    """
+    from review.batch import translate_one
 
     terms = glossary(store)
+    results = []
     for number, article_id in enumerate(ids, 1):
         label = f"article {number} of {len(ids)}" if len(ids) > 1 else ""
 
@@ -163,4 +167,6 @@ def translate_all(store: ArticleStore, ids: list[str], translator, summary: str,
             if progress:
                 progress(done, total, label)
 
-        translate_article(store, article_id, translator, summary, summarizer, terms, tick)
+        results.append(translate_one(store, article_id, translator, summary, summarizer, terms,
+                                     on_segment=tick))
+    return results

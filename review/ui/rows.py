@@ -123,7 +123,7 @@ def bulk_accept_targets(article: Article) -> list[tuple[int, int]]:
     return [(seg.index, seg.decision.revision) for seg in article.reviewable()
             if seg.decision.status == "pending" and seg.machine is not None
             and seg.machine.text.strip() and not seg.flags
-            and (seg.risk is None or seg.risk < LOW_RISK)]
+            and seg.risk is not None and seg.risk < LOW_RISK]  # never accept unchecked rows
 
 
 def risk_level(risk: float | None) -> str:
