@@ -81,3 +81,14 @@ def test_store_glossary_is_used_by_default(tmp_path, store_dir):
 def test_help_has_an_example():
     result = CliRunner().invoke(main, ["check", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and "--json" in result.output
+
+
+def test_only_newlines_separate_lines(tmp_path):
+    source = tmp_path / "de.txt"
+    target = tmp_path / "en.txt"
+    source.write_text("Der Vertrag\u2028wurde am Montag unterzeichnet.\n", encoding="utf-8")
+    target.write_text("The contract\u2028was signed on Monday.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--source", str(source), "--target",
+                                       str(target), "--json"])
+    assert result.exit_code in (0, 1), result.output
+    assert [json.loads(line)["line"] for line in result.stdout.splitlines()] == [1]

@@ -22,8 +22,8 @@ from review.errors import BadInputError
 def command(source, target, as_json, glossary):
     """Check a translation line by line: numbers, names, copies, omissions, loops, meaning.
 
-    Exit 0 when no line is flagged, 1 when some are, 2 on bad input. Blank lines on both
-    sides are skipped. The glossary format is described in review/checks/glossary.py.
+    Exit 0 when no line is flagged, 1 when some are, 2 on bad input. A line blank on both
+    sides is never flagged. The glossary format is described in review/checks/glossary.py.
 
     \b
     Example:
@@ -57,18 +57,19 @@ def _read(path: str) -> list[str]:
     if not Path(path).is_file():
         raise BadInputError(f"{path}: no such file; give a UTF-8 text file, one segment per line")
     try:
-        return Path(path).read_text(encoding="utf-8-sig").splitlines()
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise BadInputError(f"{path}: not UTF-8 (bad byte at offset {err.start}); "
                             "re-save it as UTF-8") from None
+    # Only newlines separate lines, as for line-based tools (str.splitlines also splits on
+    # form feeds, U+2028 and other characters that can occur inside a sentence).
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def _store_glossary() -> Path | None:
-    """The store's glossary.csv, when the store module is there to say where that is."""
-    try:
-        from review.store import ArticleStore
-    except ImportError:
-        return None
+def _store_glossary() -> Path:
+    from review.store import ArticleStore
+
     return ArticleStore().glossary_path
 
 
