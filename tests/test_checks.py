@@ -47,6 +47,11 @@ def test_a_changed_digit_is_flagged_as_a_number_problem(de, en):
 def test_million_billion_swap_is_flagged():
     assert number_flags("Der Umsatz lag bei 1,2 Milliarden Euro.", "Sales were 1.2 million euros.")
     assert number_flags("Das kostet eine Milliarde Euro.", "That costs a million euros.")
+    # One "million" left on each side must not hide the other one becoming a billion.
+    assert number_flags("Bis zu 20 Millionen für Firmen und bis zu einer Million für Leute.",
+                        "Up to 20 million for firms and up to one billion for people.")
+    assert not number_flags("Bis zu 20 Millionen für Firmen und bis zu einer Million für Leute.",
+                            "Up to 20 million for firms and up to one million for people.")
 
 
 def test_english_number_written_german_style_is_flagged_as_format():

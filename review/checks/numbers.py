@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from review.article import Flag
@@ -311,8 +312,9 @@ EN_SCALE_WORDS = [(r"millions?|millionaires?|(?<=\d)mn?", 1e6),
                   (r"billions?|billionaires?|(?<=\d)bn", 1e9), (r"trillions?|(?<=\d)tn", 1e12)]
 
 
-def _scales(text: str, table, flags=0) -> set[float]:
-    return {scale for pattern, scale in table if re.search(rf"(?:{pattern})\b", text, flags)}
+def _scales(text: str, table, flags=0) -> Counter:
+    return Counter({scale: len(re.findall(rf"(?:{pattern})\b", text, flags))
+                    for pattern, scale in table})
 
 
 def scale_flags(source: str, target: str) -> list[Flag]:
@@ -321,6 +323,8 @@ def scale_flags(source: str, target: str) -> list[Flag]:
     english = _scales(target, EN_SCALE_WORDS, re.IGNORECASE)
     names = {1e6: "million", 1e9: "billion", 1e12: "trillion"}
     flags = []
+    # Counted, not just seen: "20 Millionen ... eine Million" must not pass as
+    # "20 million ... one billion" because both sides mention a million somewhere.
     if english - german and german - english:
         flags.append(Flag("number_scale", f"the German says {_names(german - english, names)} "
                                           f"but the English says {_names(english - german, names)}"))
