@@ -1,7 +1,7 @@
 """Abstractive summaries with a BART-family model (transformers), chunked by segment.
 
-An input longer than the model's limit is packed into chunks of whole segments; each chunk is
-summarized, and the joined chunk summaries are summarized again, so nothing is cut off.
+The chunking and staging are ``models.staging``'s, shared with the CTranslate2 engine; this
+module only loads the model and runs ``generate`` on a batch of chunks.
 """
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from models.base import ModelUnavailable, Output, Summarizer
-from models.chunking import clean, split_to_fit
+from models import chunking, staging
+from models.base import Output, Summarizer
 
-DEFAULT_MAX_NEW_TOKENS = 142  # distilbart-cnn's own setting
-DEFAULT_MIN_NEW_TOKENS = 30
 NUM_BEAMS = 2  # the issue's choice over distilbart's 4: half the beams to run per step
 BATCH = 4  # chunks generated together
-MAX_STAGES = 6  # safety net: each stage shrinks the text at least threefold
 
 
 class BartSummarizer(Summarizer):
@@ -35,49 +32,31 @@ class BartSummarizer(Summarizer):
 
     def summarize(self, segments: Sequence[str]) -> Output:
         """One summary of all segments; confidence is the final stage's mean token log-prob."""
-        texts = [clean(s) for s in segments if s and clean(s)]
-        if not texts:
+        texts = staging.texts_of(segments)
+        if not texts:  # answered without loading the model
+            self.last_stages = []
             return Output("", None, self.model_id, self.engine)
         with self._lock:
             self._load()
-            return self._summarize(texts)
-
-    def _summarize(self, texts: list[str]) -> Output:
-        self.last_stages = []
-        while True:
-            chunks = self.pack(texts)
-            self.last_stages.append(len(chunks))
-            results = self._generate(chunks)
-            if len(results) == 1 or len(self.last_stages) >= MAX_STAGES:
-                break
-            texts = [text for text, _ in results if text]
-            if not texts:
-                break
-        text = " ".join(t for t, _ in results).strip()
-        scores = [c for _, c in results if c is not None]
-        confidence = sum(scores) / len(scores) if scores else None
-        return Output(text, confidence, self.model_id, self.engine)
+            out, self.last_stages = staging.summarize(
+                texts, self._count, self.input_limit, self._generate, self.model_id, self.engine)
+            return out
 
     @property
     def input_limit(self) -> int:
         """Most tokens (special tokens included) the encoder takes at once."""
         self._load()
-        limits = [self._model.config.max_position_embeddings, self._tokenizer.model_max_length]
-        return min(int(n) for n in limits if n and n < 1_000_000)
+        return chunking.input_limit(self._model.config.max_position_embeddings,
+                                    self._tokenizer.model_max_length)
 
     def _load(self) -> None:
         if self._model is not None:
             return
         import torch
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(self.path)
-            model = AutoModelForSeq2SeqLM.from_pretrained(self.path)
-        except (OSError, ValueError) as err:
-            raise ModelUnavailable(
-                f"summary model {self.model_id} in {self.path} cannot be loaded "
-                f"({str(err).splitlines()[0]}): run `python -m review models pull`") from err
+        from models.marian import load_seq2seq  # the transformers engines load alike
+
+        tokenizer, model = load_seq2seq(self.path, self.model_id, "summary")
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
         self._model = model.to(self.device).eval()
         self._tokenizer = tokenizer
@@ -87,26 +66,14 @@ class BartSummarizer(Summarizer):
         return len(self._tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
     def pack(self, texts: list[str]) -> list[str]:
-        """Greedy packing of whole segments into chunks that fit; a segment too long on its own
-        is split at its most natural breaks (models.chunking)."""
-        limit = self.input_limit
-        chunks: list[str] = []
-        current = ""
-        for piece in (p for text in texts for p in split_to_fit(text, self._count, limit)):
-            joined = f"{current} {piece}" if current else piece
-            if current and self._count(joined) > limit:
-                chunks.append(current)
-                joined = piece
-            current = joined
-        return chunks + [current]
+        """The chunks ``texts`` are summarized in at the first stage (see ``staging.pack``)."""
+        return staging.pack(texts, self._count, self.input_limit)
 
     def _lengths(self) -> tuple[int, int]:
-        """(min, max) new tokens: the model's generation config, bounded by a third of the input
-        limit so that every stage shrinks the text."""
+        """(min, max) new tokens from the model's generation config (see staging.new_tokens)."""
         config = self._model.generation_config.to_diff_dict()
-        most = min(config.get("max_length") or DEFAULT_MAX_NEW_TOKENS, self.input_limit // 3)
-        least = min(config.get("min_length") or DEFAULT_MIN_NEW_TOKENS, most // 2)
-        return least, most
+        return staging.new_tokens(self.input_limit, config.get("max_length"),
+                                  config.get("min_length"))
 
     def _generate(self, chunks: list[str]) -> list[tuple[str, float | None]]:
         results = []

@@ -27,6 +27,15 @@ _BREAKS = (
 # costs a whole extra model call; word boundaries are taken anywhere, nearest the middle first.
 _MIDDLE = (0.25, 0.75)
 
+# A degenerate model may never emit end-of-sentence: bound a translation's new tokens by the
+# input length. English from German rarely needs more tokens than the German had; twice that
+# plus a margin leaves room for any real translation. Both translation engines use these.
+OUTPUT_FACTOR, OUTPUT_MARGIN = 2, 16
+# Tokenizers without a limit report a huge sentinel (about 1e30); limits at or above this are
+# not real, so the other limits (or the fallback) decide.
+_NO_LIMIT = 100_000
+_FALLBACK_LIMIT = 512
+
 # Characters that carry no meaning for a translation model and trip up tokenizers: control
 # characters, soft hyphens and other format marks, private-use and unassigned code points,
 # surrogates left over from bad decoding, and the replacement character.
@@ -58,6 +67,14 @@ def clean(text: str) -> str:
 def has_letters(text: str) -> bool:
     """Whether there is anything to translate; numbers and symbols read the same in English."""
     return any(ch.isalpha() for ch in text)
+
+
+def input_limit(*limits) -> int:
+    """The encoder's input limit in tokens: the smallest real one of ``limits`` (e.g. the
+    config's max_position_embeddings and the tokenizer's model_max_length; None is skipped)."""
+    real = [int(n) for n in limits
+            if isinstance(n, (int, float)) and not isinstance(n, bool) and 0 < n < _NO_LIMIT]
+    return min(real) if real else _FALLBACK_LIMIT
 
 
 def split_to_fit(text: str, count_tokens: CountTokens, limit: int) -> list[str]:

@@ -13,15 +13,11 @@ from typing import Sequence
 
 from models import chunking
 from models.base import ModelUnavailable, Output, Progress, Translator
+from models.chunking import OUTPUT_FACTOR, OUTPUT_MARGIN
+from models.hub import ROLE_ENV
 
 NUM_BEAMS = 4
 BATCH_SIZE = 16
-# A degenerate model may never emit end-of-sentence: bound the output by the input length.
-# English from German rarely needs more tokens than the German had; twice that plus a margin
-# leaves room for any real translation.
-OUTPUT_FACTOR, OUTPUT_MARGIN = 2, 16
-# Tokenizers without a limit report a huge sentinel; above this we trust the model config.
-_NO_LIMIT = 100_000
 
 
 class MarianTranslator(Translator):
@@ -39,9 +35,11 @@ class MarianTranslator(Translator):
         self.num_beams = num_beams
         self.batch_size = batch_size
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.tokenizer, self.model = _load(self.path, model_id)
+        self.tokenizer, self.model = load_seq2seq(self.path, model_id, "translation")
         self.model.to(self.device)
-        self.max_input_tokens = _input_limit(self.tokenizer, self.model.config)
+        self.max_input_tokens = chunking.input_limit(
+            getattr(self.model.config, "max_position_embeddings", None),
+            getattr(self.tokenizer, "model_max_length", None))
         # The decoder's start token takes one position of the same budget.
         self.max_output_tokens = self.max_input_tokens - 1
         self._lock = threading.Lock()  # one generate at a time: parallel calls only fight for cores
@@ -94,7 +92,9 @@ def torch_threads() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else (os.cpu_count() or 1)
 
 
-def _load(path: Path, model_id: str):
+def load_seq2seq(path: Path, model_id: str, role: str):
+    """(tokenizer, model in eval mode) of a local seq2seq folder, for ``role`` "translation" or
+    "summary"; any failure is one ModelUnavailable line naming the model and the fix."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -107,8 +107,8 @@ def _load(path: Path, model_id: str):
     except Exception as err:  # corrupt or half-downloaded files fail in many library ways
         detail = " ".join(str(err).split())[:160]
         raise ModelUnavailable(
-            f"translation model {model_id} in {path} cannot be loaded ({type(err).__name__}: "
-            f"{detail}): run `python -m review models pull` again, or set REVIEW_MT_MODEL to a "
+            f"{role} model {model_id} in {path} cannot be loaded ({type(err).__name__}: "
+            f"{detail}): run `python -m review models pull` again, or set {ROLE_ENV[role]} to a "
             "folder holding a complete model") from err
     finally:
         if bars_were_on:
@@ -126,11 +126,3 @@ def _mean_logprobs(sequences, scores, eos_id: int) -> tuple[list[float], list[in
     # where, not multiply: a finished sequence's padding may score -inf, and -inf * 0 is nan.
     totals = scores.where(before_or_at_eos, 0.0).sum(dim=1)
     return (totals / counts).tolist(), counts.tolist()
-
-
-def _input_limit(tokenizer, config) -> int:
-    """The encoder's input limit in tokens: the smaller of tokenizer and position limits."""
-    limits = [getattr(config, "max_position_embeddings", None),
-              getattr(tokenizer, "model_max_length", None)]
-    limits = [n for n in limits if isinstance(n, int) and 0 < n < _NO_LIMIT]
-    return min(limits) if limits else 512

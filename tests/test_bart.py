@@ -1,6 +1,8 @@
 """The BART summarizer on a tiny random model: real loading, chunking, staging and generation."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from models.bart import BartSummarizer
@@ -69,6 +71,16 @@ def test_a_folder_without_a_model_is_one_line_model_error(tmp_path):
         broken.summarize(["Some text."])
     message = str(err.value)
     assert "my/bart" in message and "\n" not in message
+
+
+def test_corrupt_weights_are_one_line_model_error(tiny_bart, tmp_path):
+    folder = tmp_path / "bart"
+    shutil.copytree(tiny_bart, folder)
+    (folder / "model.safetensors").write_bytes(b"not a safetensors file" * 10)
+    with pytest.raises(ModelUnavailable) as err:  # not the library's SafetensorError
+        BartSummarizer(folder, "my/bart").summarize(["Some text."])
+    message = str(err.value)
+    assert "my/bart" in message and "models pull" in message and "\n" not in message
 
 
 def test_registry_builds_it_from_a_local_folder(tiny_bart):

@@ -82,6 +82,20 @@ def test_missing_conversion_says_how_to_fix(sharp_marian, tmp_path):
         CT2Translator(tmp_path / "nothing", sharp_marian, "tiny-marian")
 
 
+# Junk model.bin fails with ctranslate2's RuntimeError; a tokenizer.json of the wrong shape with
+# tokenizers' KeyError, which the old (OSError, ValueError) let through as a traceback.
+@pytest.mark.parametrize("damaged, junk", [("ctranslate2-int8/model.bin", b"junk" * 50),
+                                           ("tokenizer.json", b'{"junk": 1}')])
+def test_corrupt_files_are_one_line_model_error(tiny_bart, tmp_path, damaged, junk):
+    folder = tmp_path / "bart"
+    shutil.copytree(tiny_bart, folder)
+    ct2_path = convert(folder, "tiny-bart")
+    (folder / damaged).write_bytes(junk)
+    with pytest.raises(ModelUnavailable) as err:  # not the library's own error class
+        CT2Summarizer(ct2_path, folder, "tiny-bart")
+    assert "tiny-bart" in str(err.value) and "\n" not in str(err.value)
+
+
 def test_one_output_per_segment_with_the_transformers_alignment(ct2_translator, sharp_marian):
     from models.marian import MarianTranslator
 

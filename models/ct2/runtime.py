@@ -5,12 +5,11 @@ import json
 import os
 from pathlib import Path
 
+from models import chunking
 from models.base import ModelUnavailable
 from models.ct2.convert import is_converted
 
 ENGINE = "ctranslate2"
-# Tokenizers without a limit report a huge sentinel; above this we trust the model config.
-_NO_LIMIT = 100_000
 
 
 def thread_layout(cores: int | None = None) -> tuple[int, int]:
@@ -41,10 +40,10 @@ def load_model(ct2_path: Path, model_id: str, threads: tuple[int, int] | None = 
     try:
         return ctranslate2.Translator(str(ct2_path), device="cpu", compute_type="default",
                                       inter_threads=inter, intra_threads=intra)
-    except (RuntimeError, ValueError) as err:
+    except Exception as err:  # a corrupt or half-written model.bin fails in many ways
         raise ModelUnavailable(
             f"the CTranslate2 copy of {model_id} in {ct2_path} cannot be loaded "
-            f"({str(err).splitlines()[0]}): delete that folder and run "
+            f"({_describe(err)}): delete that folder and run "
             "`python -m review models pull`") from err
 
 
@@ -57,10 +56,16 @@ def load_tokenizer(hf_path: Path, model_id: str):
 
     try:  # a local folder always: never let transformers wander off to the hub
         return AutoTokenizer.from_pretrained(str(hf_path), local_files_only=True)
-    except (OSError, ValueError) as err:
+    except Exception as err:  # corrupt or half-downloaded files fail in many library ways
         raise ModelUnavailable(
             f"the tokenizer of {model_id} in {hf_path} cannot be loaded "
-            f"({str(err).splitlines()[0]}): run `python -m review models pull`") from err
+            f"({_describe(err)}): run `python -m review models pull` again") from err
+
+
+def _describe(err: Exception) -> str:
+    # One line however long or multi-line the library's message is; the type names the cause
+    # when the message is empty.
+    return f"{type(err).__name__}: {' '.join(str(err).split())[:160]}"
 
 
 def read_json(path: Path) -> dict:
@@ -79,10 +84,8 @@ def model_config(hf_path: Path) -> dict:
 
 def input_limit(hf_path: Path, tokenizer) -> int:
     """The encoder's input limit in tokens: the smaller of tokenizer and position limits."""
-    limits = [model_config(hf_path).get("max_position_embeddings"),
-              getattr(tokenizer, "model_max_length", None)]
-    limits = [n for n in limits if isinstance(n, int) and 0 < n < _NO_LIMIT]
-    return min(limits) if limits else 512
+    return chunking.input_limit(model_config(hf_path).get("max_position_embeddings"),
+                                getattr(tokenizer, "model_max_length", None))
 
 
 def source_tokens(tokenizer, text: str) -> list[str]:

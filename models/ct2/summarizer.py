@@ -1,7 +1,7 @@
 """Abstractive summaries with a CTranslate2 int8 BART-family model, chunked like models.bart.
 
-Whole segments are packed into chunks that fit the encoder; each chunk is summarized and the
-joined chunk summaries are summarized again until one summary is left.
+The chunking and staging are ``models.staging``'s, shared with the transformers engine; this
+module only runs the CTranslate2 model on a batch of chunks, with the HF model's own settings.
 """
 from __future__ import annotations
 
@@ -9,14 +9,11 @@ import math
 from pathlib import Path
 from typing import Sequence
 
-from models import chunking
+from models import staging
 from models.base import Output, Summarizer
 from models.ct2 import runtime
 
 NUM_BEAMS = 2  # as models.bart: as good as 4 on news, and about twice as fast
-DEFAULT_MAX_NEW_TOKENS = 142  # distilbart-cnn's own setting
-DEFAULT_MIN_NEW_TOKENS = 30
-MAX_STAGES = 4  # safety net; a chunk summary is at most a third of a chunk, so 2-3 suffice
 # Generation settings a HF model carries in config.json or generation_config.json and that
 # transformers' generate applies on its own; we pass the same ones to CTranslate2.
 _GENERATION_KEYS = ("max_length", "min_length", "no_repeat_ngram_size", "length_penalty",
@@ -42,45 +39,18 @@ class CT2Summarizer(Summarizer):
 
     def summarize(self, segments: Sequence[str]) -> Output:
         """One summary of all segments; confidence is the final stage's mean token log-prob."""
-        texts = [s.strip() for s in segments if s and s.strip()]
-        self.last_stages = []
-        if not texts:
-            return Output("", None, self.model_id, self.engine)
-        while True:
-            chunks = self._pack(texts)
-            self.last_stages.append(len(chunks))
-            results = self._generate(chunks)
-            if len(results) == 1 or len(self.last_stages) >= MAX_STAGES:
-                break
-            texts = [text for text, _ in results if text]
-        text = " ".join(t for t, _ in results if t).strip()
-        scores = [c for _, c in results if c is not None]
-        confidence = sum(scores) / len(scores) if scores else None
-        return Output(text, confidence, self.model_id, self.engine)
+        out, self.last_stages = staging.summarize(
+            staging.texts_of(segments), self._count, self.input_limit, self._generate,
+            self.model_id, self.engine)
+        return out
 
     def _count(self, text: str) -> int:
         return len(runtime.token_ids(self.tokenizer, text))
 
-    def _pack(self, texts: list[str]) -> list[str]:
-        """Greedy packing of whole segments into chunks that fit; long ones split first."""
-        pieces = [p for text in texts
-                  for p in chunking.split_to_fit(text, self._count, self.input_limit)]
-        chunks, current = [], ""
-        for piece in pieces:
-            joined = f"{current} {piece}" if current else piece
-            if current and self._count(joined) > self.input_limit:
-                chunks.append(current)
-                joined = piece
-            current = joined
-        return chunks + [current]
-
     def lengths(self) -> tuple[int, int]:
-        """(min, max) new tokens: the model's settings, at most a third of the input limit so
-        that every stage shrinks the text."""
-        most = min(self.settings.get("max_length") or DEFAULT_MAX_NEW_TOKENS,
-                   self.input_limit // 3)
-        least = min(self.settings.get("min_length") or DEFAULT_MIN_NEW_TOKENS, most // 2)
-        return least, most
+        """(min, max) new tokens from the model's settings (see staging.new_tokens)."""
+        return staging.new_tokens(self.input_limit, self.settings.get("max_length"),
+                                  self.settings.get("min_length"))
 
     def _generate(self, chunks: list[str]) -> list[tuple[str, float | None]]:
         least, most = self.lengths()

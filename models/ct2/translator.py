@@ -11,15 +11,13 @@ from typing import Sequence
 
 from models import chunking
 from models.base import Output, Progress, Translator
+from models.chunking import OUTPUT_FACTOR, OUTPUT_MARGIN
 from models.ct2 import runtime
 
 DEFAULT_BEAM = 4  # see docs/engine-choice.md: quality first, and beam 4 still beats the target
 # Pieces per batch (CTranslate2 sorts them by length first). On 2 cores at beam 4, batches of 8
 # decoded ~15% faster than 16 or 32 and ~10% faster than 4 (review bench, seeds).
 MAX_BATCH = 8
-# A degenerate model may never emit end-of-sentence: bound the output by the input length,
-# as the transformers engine does.
-OUTPUT_FACTOR, OUTPUT_MARGIN = 2, 16
 
 
 class CT2Translator(Translator):
