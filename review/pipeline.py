@@ -60,6 +60,8 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
                       summary: str = "extractive", summarizer: Summarizer | None = None,
                       glossary=None, progress: Progress | None = None) -> Article:
     """Translate the pending segments of one article, then check and summarize it."""
+    from models.embed import using_all_cores
+
     todo = todo_segments(store.get(article_id))
     done = 0
     for start in range(0, len(todo), CHUNK):
@@ -72,12 +74,10 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         outputs = translator.translate([s.source for s in chunk], progress=chunk_progress)
         machine = {s.index: MachineOutput(o.text, o.model, o.confidence, o.engine)
                    for s, o in zip(chunk, outputs)}
-        article = store.update(article_id, lambda a: _set_machine(a, machine))
+        store.update(article_id, lambda a: _set_machine(a, machine))
         done += len(chunk)
         if progress:
             progress(done, len(todo))
-    from models.embed import using_all_cores
-
     with using_all_cores():  # the translator is idle now; embeddings may take every core
         article = run_checks(store, article_id, glossary)
         if summary != "none":
