@@ -19,18 +19,11 @@ FLASH = "flash"  # session key: {"where": place, "kind": ..., "text": ...} from 
 
 # -- models: loaded once per server process, never on a click that does not need them ---------
 
-@st.cache_resource(show_spinner="Loading the translation model (once per server)…")
-def translator(model_id: str):
+@st.cache_resource(show_spinner="Loading the model (once per server)…")
+def engine(role: str, model_id: str):
     from models import registry
 
-    return registry.get_translator(model_id)
-
-
-@st.cache_resource(show_spinner="Loading the summary model (once per server)…")
-def summarizer(model_id: str):
-    from models import registry
-
-    return registry.get_summarizer(model_id)
+    return (registry.get_translator if role == "mt" else registry.get_summarizer)(model_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -39,8 +32,6 @@ def model_report(mt_model: str, sum_model: str, method: str) -> list[tuple[bool,
 
     return report(mt_model, sum_model, method)
 
-
-# -- small helpers ------------------------------------------------------------------------------
 
 def md(text: str | None) -> str:
     return escape_markdown(text or "")
@@ -102,7 +93,7 @@ def on_rerun_model(article_id: str, index: int) -> None:
 
     store = ArticleStore()
     try:
-        retranslate_segment(store, article_id, index, translator(settings()["mt_model"]),
+        retranslate_segment(store, article_id, index, engine("mt", settings()["mt_model"]),
                             actions.glossary(store))
     except (ReviewError, ModelUnavailable) as err:
         flash(f"{article_id}:{index}", "error", str(err))
@@ -212,6 +203,19 @@ def sidebar_settings(store: ArticleStore) -> None:
         (st.caption if ok else st.warning)(md(line))
 
 
+def sidebar_glossary(store: ArticleStore, article_id: str | None) -> None:
+    with st.expander("Glossary"):
+        st.caption("German term (any inflection) → required English; empty English or note "
+                   "`dnt`: keep as is; `|` separates alternatives.")
+        try:
+            edited = st.data_editor(actions.glossary_table(store), num_rows="dynamic",
+                                    key="glossary_rows", hide_index=True, width="stretch")
+            if st.button("Save glossary and re-check this article", key="save_glossary"):
+                st.success(f"Saved {actions.save_glossary(store, edited, article_id)} term(s).")
+        except (ReviewError, OSError) as err:
+            st.error(md(str(err)))
+
+
 def first_start() -> None:
     st.title("Review German→English news translations")
     st.info("The store is empty. Start with the five sample German news articles, or add your "
@@ -230,19 +234,16 @@ def translate(store: ArticleStore, ids: list[str]) -> None:
         bar.progress(done / max(total, 1), text=rows.progress_text(done, total, label))
 
     try:
-        summary_model = summarizer(chosen["sum_model"]) \
+        summary_model = engine("sum", chosen["sum_model"]) \
             if chosen["summary"] == "abstractive" else None
-        results = actions.translate_all(store, ids, translator(chosen["mt_model"]),
+        results = actions.translate_all(store, ids, engine("mt", chosen["mt_model"]),
                                         chosen["summary"], summary_model, tick)
     except (ReviewError, ModelUnavailable) as err:
         bar.empty()
         st.error(md(str(err)))
         return
-    failed = [r for r in results if r.status == "failed"]
-    if failed:
-        flash("top", "error", "; ".join(f"{r.id}: {r.error}" for r in failed))
-    else:
-        flash("top", "success", f"Translated {len(ids)} article(s).")
+    failed = "; ".join(f"{r.id}: {r.error}" for r in results if r.status == "failed")
+    flash("top", "error" if failed else "success", failed or f"Translated {len(ids)} article(s).")
     st.rerun()
 
 
@@ -384,6 +385,7 @@ def main() -> None:
         sidebar_add()
         sidebar_export(articles)
         sidebar_settings(store)
+        sidebar_glossary(store, chosen)
     for problem in problems:
         st.warning(md(problem))
     if not articles:

@@ -105,6 +105,26 @@ def load_glossary(path: str | Path | None) -> Glossary:
     return parse_glossary(text, str(path))
 
 
+def glossary_rows(path: str | Path) -> list[dict[str, str]]:
+    """The raw rows {de, en, note} of a glossary file, for editing; none when missing."""
+    glossary = load_glossary(path)
+    return [{"de": e.de, "en": " | ".join(e.en), "note": e.note} for e in glossary.entries]
+
+
+def glossary_csv(rows: list[dict[str, str]], name: str = "glossary") -> str:
+    """CSV text for edited rows (blank rows dropped), checked by the same parser as files."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["de", "en", "note"])
+    for row in rows:
+        cells = [(row.get(key) or "").strip() for key in ("de", "en", "note")]
+        if any(cells):
+            writer.writerow(cells)
+    text = out.getvalue()
+    parse_glossary(text, name)  # refuse what could not be read back
+    return text
+
+
 def parse_glossary(text: str, name: str = "glossary") -> Glossary:
     """Glossary rows from CSV text; a malformed row raises BadInputError naming the line."""
     entries = []

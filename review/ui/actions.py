@@ -32,6 +32,31 @@ def glossary(store: ArticleStore):
     return load_glossary(store.glossary_path)
 
 
+def glossary_table(store: ArticleStore) -> list[dict[str, str]]:
+    """The glossary rows to edit, with one blank row to start from when there are none."""
+    from review.checks.glossary import glossary_rows
+
+    return glossary_rows(store.glossary_path) or [{"de": "", "en": "", "note": ""}]
+
+
+def save_glossary(store: ArticleStore, rows: list[dict[str, str]],
+                  recheck_id: str | None = None) -> int:
+    """Write the edited glossary atomically, then re-check one article; returns the term count."""
+    from review.atomic import write_atomic
+    from review.checks.glossary import glossary_csv, load_glossary
+
+    path = store.glossary_path
+    text = glossary_csv(list(rows), "glossary")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    terms = load_glossary(path)
+    if recheck_id:
+        from review.pipeline import run_checks
+
+        run_checks(store, recheck_id, terms)
+    return len(terms)
+
+
 def decide(store: ArticleStore, article_id: str, target: int | str, action: str,
            reviewer: str | None, text: str | None = None,
            expected_revision: int | None = None) -> Article:
