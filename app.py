@@ -351,8 +351,9 @@ def summary_panel(article) -> None:
 def article_view(store: ArticleStore, article, entries: list[listing.ArticleEntry]) -> None:
     entry = listing.entry(article)
     st.subheader(md(article.title))
+    effort = listing.effort_text(article)
     st.caption(md(f"{article.id} · {entry.reviewed}/{entry.total} segments reviewed · "
-                  f"summary {entry.summary_state}"))
+                  f"summary {entry.summary_state}" + (f" · {effort}" if effort else "")))
     show_flash("top")
     order = toolbar(store, article, entries)
     with st.expander("Reviewed English text (copy with the button at its top right)"):

@@ -128,6 +128,8 @@ def test_review_flow_from_seeds_to_decisions_on_disk(tiny_env, store_dir):
         (f"segment:{third}", "reject", "anna"), ("summary", "accept", "anna")]
     # The correction is shown as a word diff against the machine output.
     assert any(":green[**" in m.value and "12 million" in m.value for m in at.markdown)
+    # 1 of 3 decided segments accepted as is; the correction's effort is scored.
+    assert any("33% accepted as is" in c.value and "chrF" in c.value for c in at.caption)
     assert "The minister said it costs 12 million euros." in at.code[0].value
 
 

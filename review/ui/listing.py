@@ -65,3 +65,17 @@ def opening_article(entries: list[ArticleEntry]) -> str | None:
         if item.needs_review:
             return item.id
     return entries[0].id if entries else None
+
+
+def effort_text(article: Article) -> str:
+    """Acceptance rate and post-edit effort (chrF, TER) of the decisions so far, or ""."""
+    from review.metrics import acceptance_rate, edit_pairs, post_edit_effort
+
+    rate = acceptance_rate(article.counts())
+    if rate is None:
+        return ""
+    effort = post_edit_effort(edit_pairs([article]))
+    parts = [f"{rate:.0%} accepted as is"]
+    if effort["chrf"] is not None:
+        parts.append(f"post-edit chrF {effort['chrf']:.1f}, TER {effort['ter']:.1f}")
+    return " · ".join(parts)
