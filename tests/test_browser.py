@@ -96,7 +96,9 @@ def test_reviewer_accepts_a_segment_in_a_real_browser(translated_article, server
             page.goto(server)
             expect(page.get_by_text(GERMAN.splitlines()[0], exact=True)).to_be_visible(
                 timeout=60_000)
-            accept = page.get_by_role("button", name="Accept", exact=True).first
+            # Streamlit marks each keyed widget with the class st-key-<key, other chars as "-">;
+            # a positional locator could land on another row's button while the page re-renders.
+            accept = page.locator(f".st-key-accept-{translated_article}-0 button")
             expect(accept).to_be_enabled(timeout=30_000)
 
             name = page.get_by_role("textbox", name="Reviewer name")
@@ -111,7 +113,7 @@ def test_reviewer_accepts_a_segment_in_a_real_browser(translated_article, server
 
             # Type a correction and click straight on Save: the typed text must be what is saved.
             page.get_by_test_id("stMain").locator("textarea").nth(1).fill(CORRECTION)
-            page.get_by_role("button", name="Save correction").nth(1).click()
+            page.locator(f".st-key-correct-{translated_article}-1 button").click()
             expect(page.get_by_text("corrected by anna")).to_be_visible(timeout=30_000)
             saved = decision(store_dir, translated_article, 1)
             assert (saved["status"], saved["text"]) == ("corrected", CORRECTION)
