@@ -96,14 +96,16 @@ def test_writer_killed_mid_write_leaves_valid_file_and_every_saved_decision(stor
     store = ArticleStore(store_dir)
     store.add(make_article())
     rng = random.Random(7)
-    saved_before, mid_write_kills, round_ = 0, 0, 0
-    # Kill at random moments until at least 4 kills, one of them inside a write (on a fast
-    # disk most kills land between writes, so this can take a few more rounds).
-    while round_ < 4 or (not mid_write_kills and round_ < 30):
+    saved_before, mid_write_kills = 0, 0
+    for round_ in range(6):
         looper = spawn(LOOPER, store_dir, f"r{round_}")
         first = looper.stdout.readline()
         assert first, looper.stderr.read()
-        time.sleep(rng.uniform(0.05, 0.4))
+        time.sleep(rng.uniform(0.0, 0.2))
+        if round_ % 2:  # every other kill waits for a temp file: a write is under way
+            deadline = time.monotonic() + 2
+            while not any(store_dir.glob(".*.tmp")) and time.monotonic() < deadline:
+                pass
         looper.send_signal(signal.SIGKILL)
         out, _ = looper.communicate(timeout=10)
         reported = [first.strip(), *out.split()]
@@ -115,10 +117,9 @@ def test_writer_killed_mid_write_leaves_valid_file_and_every_saved_decision(stor
         # at most one write landed after the last line the writer managed to print
         assert len(reported) <= len(article.history) - saved_before <= len(reported) + 1
         saved_before = len(article.history)
-        round_ += 1
-    assert mid_write_kills  # most writes are fsync-bound, so some kill lands inside one
-    store.scan()
-    assert not list(store_dir.glob(".*.tmp"))
+        ArticleStore(store_dir).scan()  # cleans the dead writer's temp file
+        assert not list(store_dir.glob(".*.tmp"))
+    assert mid_write_kills  # the test did kill a writer inside a write
     assert store.decide("art", 0, "accept", "after").revision == saved_before + 1
 
 
