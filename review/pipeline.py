@@ -61,8 +61,12 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
                       glossary=None, progress: Progress | None = None) -> Article:
     """Translate the pending segments of one article, then check and summarize it."""
     from models.embed import using_all_cores
+    from review import source_embeddings
 
-    todo = todo_segments(store.get(article_id))
+    article = store.get(article_id)
+    with using_all_cores():  # nothing is generating yet
+        source_embeddings.keep(store, article)
+    todo = todo_segments(article)
     done = 0
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start:start + CHUNK]

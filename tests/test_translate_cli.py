@@ -148,3 +148,26 @@ def test_a_missing_file_is_reported_and_the_others_translated(tiny_marian, tmp_p
     assert code == 2
     assert "missing.txt" in err and err.startswith("error: ")
     assert out.startswith("translated ")
+
+
+def test_german_embeddings_are_kept_and_a_broken_file_is_rebuilt(tiny_marian, store_dir,
+                                                                 seed_files):
+    import numpy as np
+
+    from models import embed
+
+    run("translate", str(seed_files[0]), "--mt-model", str(tiny_marian), "--silent")
+    (article,) = ArticleStore(store_dir).scan()[0]
+    kept = store_dir / ".embeddings" / f"{article.id}.npz"
+    german = [s.source for s in article.reviewable()]
+    with np.load(kept) as saved:
+        assert list(saved["texts"]) == german
+        assert np.allclose(saved["vectors"], embed.embed(german), atol=1e-5)
+
+    kept.write_bytes(b"not an npz file")
+    embed.cache_clear()
+    code, _, err = run("translate", article.id, "--mt-model", str(tiny_marian), "--force",
+                       "--silent")
+    assert code == 0, err
+    with np.load(kept) as saved:
+        assert list(saved["texts"]) == german
