@@ -90,6 +90,7 @@ def fetch(model_id: str, role: str) -> Path:
     """Download what the model needs into the HF cache, with a progress bar."""
     from huggingface_hub import HfApi, snapshot_download
 
+    _require_hub_reachable(model_id, role)
     try:
         files = HfApi().list_repo_files(model_id)
         weights = [f for f in files if f.endswith(".safetensors")] or \
@@ -100,6 +101,20 @@ def fetch(model_id: str, role: str) -> Path:
         raise ModelUnavailable(f"{role} model {model_id} could not be downloaded "
                                f"({_one_line(err)}): {_fix(role)}") from err
     return Path(path)
+
+
+def _require_hub_reachable(model_id: str, role: str) -> None:
+    """Fail at once when the hub's host does not even resolve: the hub client would retry for
+    half a minute, printing each retry, before saying the same."""
+    import socket
+    from urllib.parse import urlparse
+
+    host = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname
+    try:
+        socket.getaddrinfo(host, 443)
+    except OSError as err:
+        raise ModelUnavailable(f"{role} model {model_id} could not be downloaded ({host} is not "
+                               f"reachable: {err.strerror or err}): {_fix(role)}") from err
 
 
 def _check_hub_id(model_id: str, role: str) -> None:

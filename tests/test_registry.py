@@ -194,3 +194,17 @@ def test_corrupt_weights_give_one_line_instead_of_a_traceback(marian_copy):
     with pytest.raises(ModelUnavailable) as err:
         registry.get_translator(str(marian_copy), engine="transformers")
     assert_one_line_fix(str(err.value), str(marian_copy), "cannot be loaded", "models pull")
+
+
+def test_unreachable_hub_fails_at_once_in_one_line(monkeypatch, tmp_path):
+    import time
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("HF_ENDPOINT", "https://hub.example.invalid")  # never resolves
+    started = time.monotonic()
+    with pytest.raises(ModelUnavailable) as caught:
+        registry.resolve("Helsinki-NLP/opus-mt-de-en", "translation")
+    message = str(caught.value)
+    assert "hub.example.invalid is not reachable" in message and "models pull" in message
+    assert "\n" not in message and time.monotonic() - started < 10
