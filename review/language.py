@@ -28,6 +28,7 @@ _STOPWORDS = {
         bij naar om dan wordt heeft werd hij zij ze wij nog geen meer deze dit""",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_EVERY_STOPWORD = frozenset().union(*_WORDS.values())
 
 # Letters and letter groups typical of one language's words ("Außenministerin", "besucht").
 _HINTS = {
@@ -65,8 +66,7 @@ def guess_language(text: str) -> str | None:
 
 
 def _stopword_share(words: list[str]) -> float:
-    every = frozenset().union(*_WORDS.values())
-    return sum(w in every for w in words) / len(words)
+    return sum(w in _EVERY_STOPWORD for w in words) / len(words)
 
 
 def looks_german(text: str) -> bool:

@@ -20,6 +20,7 @@ with rows ``de,en[,note]``; a first row ``de,en,note`` is a header and ``#`` sta
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ def _german_pattern(term: str) -> re.Pattern:
     return re.compile(rf"\b{head}{body}{GERMAN_ENDINGS}\b", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # checked for every term in every segment
 def _english_pattern(term: str) -> re.Pattern:
     words = [re.escape(w) for w in term.split()]
     last = words[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from review.article import Article, Flag, Segment
+from review.article import APPROVED, Article, Flag, Segment
 
 ORDERS = ("article order", "highest risk first")
 # Risk at or above this needs a human look even without a flag; bulk accept skips it.
@@ -79,11 +79,10 @@ def _short_hash(text: str | None) -> str:
 
 def row(seg: Segment, in_summary: bool = False) -> SegmentRow:
     machine = seg.machine.text if seg.machine else None
-    approved = seg.decision.text if seg.decision.status in ("accepted", "corrected") else None
     return SegmentRow(
         index=seg.index, kind=seg.kind, source=seg.source, machine=machine,
         model=seg.machine.model if seg.machine else None,
-        prefill=approved if approved is not None else (machine or ""),
+        prefill=seg.english or "",
         status=seg.decision.status, reviewer=seg.decision.reviewer,
         revision=seg.decision.revision, flags=tuple(seg.flags), risk=seg.risk,
         in_summary=in_summary,
@@ -160,8 +159,7 @@ def summary_view(article: Article) -> SummaryView | None:
     if summary is None:
         return None
     german = {seg.index: seg.source for seg in article.segments}
-    decided = summary.decision.text if summary.decision.status in ("accepted", "corrected") \
-        else None
+    decided = summary.decision.text if summary.decision.status in APPROVED else None
     return SummaryView(
         text=summary.text, prefill=decided if decided is not None else (summary.text or ""),
         method=summary.method, model=summary.model, status=summary.decision.status,
