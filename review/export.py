@@ -37,7 +37,7 @@ def export(articles: list[Article], what: str = "summaries", fmt: str = "json",
     """
     _check_choice(what, fmt)
     ordered = sorted_articles(articles)
-    if not _has_approved(ordered, what):
+    if not has_approved(ordered, what):
         place = f" in {where}" if where else ""
         raise NothingToDoError(f"nothing approved to export{place}: {_how_to_approve(what)}")
     text = _render(ordered, what, fmt)
@@ -55,7 +55,8 @@ def _check_choice(what: str, fmt: str) -> None:
                             f"csv or md, or export --what translations as {fmt}")
 
 
-def _has_approved(articles: list[Article], what: str) -> bool:
+def has_approved(articles: list[Article], what: str) -> bool:
+    """Whether any summary (or segment) of ``articles`` is accepted or corrected."""
     if what == "summaries":
         return any(approved_summary(article) for article in articles)
     return any(approved_segments(article) for article in articles)

@@ -12,6 +12,7 @@ from review import auth
 from review.article import Flag, MachineOutput
 from review.ingest import article_from_text
 from review.store import ArticleStore
+from review.ui import actions
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
@@ -263,6 +264,10 @@ def test_export_offers_a_download_once_something_is_approved(offline_env, store_
     at = click(at, f"accept:{article_id}:0")
     assert at.sidebar.selectbox(key="export_format").options[-2:] == ["tmx", "xliff"]
     assert at.download_button[0].label == "Download approved-translations.json"
+    # The file itself is made on click; what it would hold is the accepted segment.
+    name, make, mime = actions.export_file(ArticleStore(store_dir).scan()[0], "translations",
+                                           "json")
+    assert json.loads(make())[0]["status"] == "accepted" and mime == "application/json"
 
 
 def test_with_a_password_nothing_shows_before_login(offline_env, store_dir, monkeypatch):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from review.article import Article
 from review.errors import BadInputError, DuplicateArticleError, ReviewError, StaleRevisionError
@@ -161,18 +162,21 @@ def export_formats(what: str) -> tuple[str, ...]:
         f for f in FORMATS if f not in BILINGUAL_FORMATS)
 
 
-def export_file(articles: list[Article], what: str, fmt: str) -> tuple[str, str, str]:
-    """(file name, content, MIME type) of the approved ``what``; NothingToDoError when none."""
-    from review.errors import NothingToDoError
-    from review.export import export
+def export_file(articles: list[Article], what: str,
+                fmt: str) -> tuple[str, Callable[[], str], str]:
+    """(file name, content maker, MIME type) of the approved ``what``; NothingToDoError when none.
 
-    try:
-        data = export(articles, what, fmt)
-    except NothingToDoError:
+    The content is made only when the reviewer clicks Download, not on every rerun.
+    """
+    from review.errors import NothingToDoError
+    from review.export import export, has_approved
+
+    if not has_approved(articles, what):
         item = "summary" if what == "summaries" else "segment"
         raise NothingToDoError(f"nothing approved yet: accept or correct a {item} to export "
-                               f"{what}") from None
-    return f"approved-{what}.{fmt}", data, MIME_TYPES.get(fmt, "text/plain")
+                               f"{what}")
+    return f"approved-{what}.{fmt}", lambda: export(articles, what, fmt), \
+        MIME_TYPES.get(fmt, "text/plain")
 
 
 def translate_all(store: ArticleStore, ids: list[str], translator, summary: str,
