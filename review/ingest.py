@@ -74,31 +74,43 @@ def derived_id(title: str, digest: str, source_path: str | None) -> str:
 def load_path(path: Path) -> list[Article]:
     """All articles in one file; BadInputError names the file (and line) and the fix."""
     path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise BadInputError(f"{path}: unsupported file type {path.suffix or '(none)'}; "
-                            f"use {', '.join(SUFFIXES)}")
-    text = read_text(path)
-    if path.suffix.lower() == ".json":
-        return [_from_record(_parse_json(text, str(path)), str(path), str(path))]
-    if path.suffix.lower() == ".jsonl":
-        return _from_jsonl(text, path)
-    if path.suffix.lower() == ".md":
-        text = strip_markdown(text)
-    return [_checked(text, str(path), str(path))]
-
-
-def read_text(path: Path) -> str:
-    """UTF-8 text (BOM allowed) that is not empty, binary or too big."""
+    _check_suffix(str(path))
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise BadInputError(f"{path}: {size / 1e6:.1f} MB is over the 1 MB limit for one "
-                                "article; split it into one file per article")
+        _check_size(str(path), size)
         data = path.read_bytes()
     except OSError as err:
         raise BadInputError(f"{path}: cannot read ({err.strerror}); check the path and "
                             "permissions") from None
-    return decode_text(data, str(path))
+    return load_bytes(str(path), data)
+
+
+def load_bytes(name: str, data: bytes) -> list[Article]:
+    """All articles in the content of a file called ``name`` (a path, or an upload's name)."""
+    _check_suffix(name)
+    _check_size(name, len(data))
+    text = decode_text(data, name)
+    suffix, path = Path(name).suffix.lower(), Path(name)
+    if suffix == ".json":
+        return [_from_record(_parse_json(text, name), name, name)]
+    if suffix == ".jsonl":
+        return _from_jsonl(text, path)
+    if suffix == ".md":
+        text = strip_markdown(text)
+    return [_checked(text, name, name)]
+
+
+def _check_suffix(name: str) -> None:
+    suffix = Path(name).suffix
+    if suffix.lower() not in SUFFIXES:
+        raise BadInputError(f"{name}: unsupported file type {suffix or '(none)'}; "
+                            f"use {', '.join(SUFFIXES)}")
+
+
+def _check_size(name: str, size: int) -> None:
+    if size > MAX_BYTES:
+        raise BadInputError(f"{name}: {size / 1e6:.1f} MB is over the 1 MB limit for one "
+                            "article; split it into one file per article")
 
 
 def decode_text(data: bytes, name: str) -> str:

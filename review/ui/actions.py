@@ -1,7 +1,6 @@
 """What the app's buttons do, with the checks a reviewer needs: one ReviewError line each."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -105,23 +104,15 @@ def add_articles(store: ArticleStore, articles: list[Article]) -> tuple[list[str
 def add_uploads(store: ArticleStore,
                 files: list[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
     """Ingest uploaded (file name, content) pairs like files; one error line per bad file."""
-    from review.ingest import load_path, safe_id
+    from review.ingest import load_bytes
 
     articles, errors = [], []
-    with tempfile.TemporaryDirectory(prefix="review-upload-") as folder:
-        for name, data in files:
-            # An upload's name is user input: keep a safe stem and the suffix, never its folders.
-            upload = Path(name)
-            path = Path(folder) / f"{safe_id(upload.stem) or 'upload'}{upload.suffix.lower()}"
-            path.write_bytes(data)
-            try:
-                loaded = load_path(path)
-            except BadInputError as err:
-                errors.append(str(err).replace(str(path), Path(name).name))
-                continue
-            for article in loaded:
-                article.source_path = Path(name).name
-            articles += loaded
+    for name, data in files:
+        try:
+            # An upload's name is user input: only its last part names the article.
+            articles += load_bytes(Path(name).name, data)
+        except BadInputError as err:
+            errors.append(str(err))
     ids, duplicates = add_articles(store, articles)
     return ids, errors + duplicates
 
