@@ -33,6 +33,11 @@ class MachineOutput:
     confidence: float | None = None  # mean log-probability of the output tokens
     engine: str = "transformers"
 
+    @classmethod
+    def from_output(cls, output) -> MachineOutput:
+        """From an engine's models.base.Output."""
+        return cls(output.text, output.model, output.confidence, output.engine)
+
 
 @dataclass
 class Decision:
@@ -105,6 +110,13 @@ class Article:
     summary: Summary | None = None
     history: list[HistoryEntry] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
+
+    def segment(self, index: int) -> Segment:
+        """The segment with ``index``; IndexError when there is none."""
+        for seg in self.segments:
+            if seg.index == index:
+                return seg
+        raise IndexError(index)
 
     def reviewable(self) -> list[Segment]:
         return [s for s in self.segments if s.kind != "boilerplate"]

@@ -5,7 +5,7 @@ lock, so reviewers' decisions made meanwhile are never overwritten.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -29,7 +29,6 @@ class ArticleResult:
     summary: str | None = None
     error: str | None = None
     seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -76,7 +75,7 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
                 progress(base + n, len(todo))
 
         outputs = translator.translate([s.source for s in chunk], progress=chunk_progress)
-        machine = {s.index: MachineOutput(o.text, o.model, o.confidence, o.engine)
+        machine = {s.index: MachineOutput.from_output(o)
                    for s, o in zip(chunk, outputs)}
         store.update(article_id, lambda a: _set_machine(a, machine))
         done += len(chunk)
@@ -138,12 +137,12 @@ def retranslate_segment(store: ArticleStore, article_id: str, index: int,
                         translator: Translator, glossary=None) -> Article:
     """Run the model again on one segment (the reviewer's decision is kept)."""
     article = store.get(article_id)
-    seg = _segment(article, index)
+    seg = article.segment(index)
     out = translator.translate([seg.source])[0]
-    machine = MachineOutput(out.text, out.model, out.confidence, out.engine)
+    machine = MachineOutput.from_output(out)
 
     def put(a: Article) -> None:
-        target = _segment(a, index)
+        target = a.segment(index)
         target.machine = machine
         recheck_segment(a, target, glossary)
 
@@ -167,15 +166,8 @@ def after_decision(article: Article, target, glossary=None) -> None:
     from review import summary as summaries
 
     if target != "summary":
-        recheck_segment(article, _segment(article, int(target)), glossary)
+        recheck_segment(article, article.segment(int(target)), glossary)
         summaries.refresh(article)
-
-
-def _segment(article: Article, index: int) -> Segment:
-    for seg in article.segments:
-        if seg.index == index:
-            return seg
-    raise IndexError(index)
 
 
 def ingest_paths(store: ArticleStore, paths: Sequence[Path]) -> tuple[list[str], list[str]]:
@@ -184,16 +176,12 @@ def ingest_paths(store: ArticleStore, paths: Sequence[Path]) -> tuple[list[str],
     from review.errors import DuplicateArticleError
 
     articles, errors = ingest.collect(list(paths))
-    known = {a.content_hash: a.id for a in store.scan()[0]}
     ids = []
     for article in articles:
-        if article.content_hash in known:
-            ids.append(known[article.content_hash])
-            continue
         try:
             ids.append(store.add(article).id)
-        except DuplicateArticleError as err:
-            errors.append(str(err))
+        except DuplicateArticleError:
+            ids.append(store.id_of(article.content_hash))  # already stored: work on that one
     return ids, errors
 
 

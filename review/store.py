@@ -72,7 +72,13 @@ class ArticleStore:
                 articles.append(self.get(article_id))
             except (CorruptArticleError, UnknownArticleError) as err:
                 problems.append(str(err))
+                continue
+            self._hashes[article_id] = articles[-1].content_hash
         return articles, problems
+
+    def id_of(self, digest: str) -> str | None:
+        """The id of the stored article with content hash ``digest``, if any."""
+        return self._find_hash(digest)
 
     def add(self, article: Article) -> Article:
         """Store a new article; DuplicateArticleError when the same text is already stored.

@@ -42,8 +42,7 @@ def command(article_id, segment, summary, accept, reject, correct, reviewer, exp
     article = articles.decide(article_id, target, action, reviewer, text=correct,
                               expected_revision=expected_revision,
                               on_change=_recheck(articles, warnings))
-    owner = article.summary if target == "summary" else article.segments[_position(article,
-                                                                                    target)]
+    owner = article.summary if target == "summary" else article.segment(target)
     label = "summary" if target == "summary" else f"segment {target}"
     click.echo(f"{article.id} {label}: {owner.decision.status} by {owner.decision.reviewer} "
                f"(revision {owner.decision.revision})")
@@ -65,10 +64,6 @@ def _action(accept: bool, reject: bool, correct: str | None) -> str:
     return chosen[0]
 
 
-def _position(article, index: int) -> int:
-    return next(i for i, seg in enumerate(article.segments) if seg.index == index)
-
-
 def _recheck(articles, warnings: list[str]):
     """The same hook the app uses: re-check a changed segment, refresh an extractive summary.
 
@@ -78,12 +73,9 @@ def _recheck(articles, warnings: list[str]):
         from review.pipeline import after_decision
 
         try:
-            glossary = None
-            if articles.glossary_path.is_file():
-                from review.checks import load_glossary
+            from review.checks import load_glossary
 
-                glossary = load_glossary(articles.glossary_path)
-            after_decision(article, target, glossary)
+            after_decision(article, target, load_glossary(articles.glossary_path))
         except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
             warnings.append(f"decision saved, but the checks were not re-run ({err})")
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from review.article import APPROVED
 from review.commands.options import store_option
 
 COLUMNS = ("segments", "pending", "accepted", "corrected", "rejected")
@@ -43,21 +44,21 @@ def command(store, as_json):
 
 def build_report(articles, problems: list[str]) -> dict:
     """The status of each article and of the whole store, as plain JSON-ready data."""
-    from review.metrics import post_edit_effort, edit_pairs
+    from review.metrics import acceptance_rate, edit_pairs, post_edit_effort
 
     rows = [_row(article) for article in articles]
     overall = {"articles": len(rows)}
     for name in COLUMNS + ("boilerplate", "translated"):
         overall[name] = sum(row[name] for row in rows)
-    overall["summaries_approved"] = sum(row["summary"] in ("accepted", "corrected")
+    overall["summaries_approved"] = sum(row["summary"] in APPROVED
                                         for row in rows)
-    overall["acceptance_rate"] = _rate(overall)
+    overall["acceptance_rate"] = acceptance_rate(overall)
     overall.update(post_edit_effort(edit_pairs(articles)))
     return {"articles": rows, "problems": list(problems), "overall": overall}
 
 
 def _row(article) -> dict:
-    from review.metrics import post_edit_effort, edit_pairs
+    from review.metrics import acceptance_rate, edit_pairs, post_edit_effort
 
     counts = article.counts()
     reviewable = article.reviewable()
@@ -66,15 +67,9 @@ def _row(article) -> dict:
            "translated": sum(seg.machine is not None for seg in reviewable),
            "summary": article.summary_state(), "revision": article.revision,
            "updated": article.updated}
-    row["acceptance_rate"] = _rate(counts)
+    row["acceptance_rate"] = acceptance_rate(counts)
     row.update(post_edit_effort(edit_pairs([article])))
     return row
-
-
-def _rate(counts: dict) -> float | None:
-    from review.metrics import acceptance_rate
-
-    return acceptance_rate(counts)
 
 
 def _print_table(report: dict, root) -> None:

@@ -132,7 +132,7 @@ def translate_in_memory(article: Article, mt_model: str | None) -> None:
     todo = [s for s in article.reviewable() if s.source.strip()]
     outputs = translator.translate([s.source for s in todo], progress=_progress(len(todo)))
     for seg, out in zip(todo, outputs):
-        seg.machine = MachineOutput(out.text, out.model, out.confidence, out.engine)
+        seg.machine = MachineOutput.from_output(out)
 
 
 def _progress(total: int):
