@@ -12,6 +12,13 @@ class ModelUnavailable(Exception):
     """A model that cannot be loaded right now; the message is one line with the fix."""
 
 
+def one_line(err: Exception) -> str:
+    """A library's error as one short line; the type names the cause when the text is empty."""
+    text = " ".join(str(err).split())
+    text = text if len(text) <= 160 else text[:157] + "..."
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
 @dataclass
 class Output:
     text: str

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.base import ModelUnavailable
+from models.base import ModelUnavailable, one_line
 
 ROLE_ENV = {"translation": "REVIEW_MT_MODEL", "summary": "REVIEW_SUM_MODEL"}
 PULL = "`python -m review models pull`"
@@ -65,7 +65,7 @@ def check_folder(folder: Path, model_id: str, role: str) -> None:
         json.loads(config.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise ModelUnavailable(
-            f"{role} model folder {model_id} has an unreadable config.json ({_one_line(err)}):"
+            f"{role} model folder {model_id} has an unreadable config.json ({one_line(err)}):"
             f" save the model again, or set {env} to another folder") from err
     if not any(any(folder.glob(pattern)) for pattern in _WEIGHTS):
         raise ModelUnavailable(
@@ -99,7 +99,7 @@ def fetch(model_id: str, role: str) -> Path:
                                  allow_patterns=_CONFIG_FILES + weights)
     except Exception as err:
         raise ModelUnavailable(f"{role} model {model_id} could not be downloaded "
-                               f"({_one_line(err)}): {_fix(role)}") from err
+                               f"({one_line(err)}): {_fix(role)}") from err
     return Path(path)
 
 
@@ -151,9 +151,3 @@ def _cache_dir() -> str | None:
     if os.environ.get("HF_HOME"):
         return str(Path(os.environ["HF_HOME"]) / "hub")
     return None
-
-
-def _one_line(err: Exception) -> str:
-    text = " ".join(str(err).split())
-    text = text if len(text) <= 160 else text[:157] + "..."
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from models import chunking
-from models.base import ModelUnavailable, Output, Progress, Translator
+from models.base import ModelUnavailable, Output, Progress, Translator, one_line
 from models.chunking import OUTPUT_FACTOR, OUTPUT_MARGIN
 from models.hub import ROLE_ENV
 
@@ -105,10 +105,8 @@ def load_seq2seq(path: Path, model_id: str, role: str):
         tokenizer = AutoTokenizer.from_pretrained(str(path))
         model = AutoModelForSeq2SeqLM.from_pretrained(str(path)).eval()
     except Exception as err:  # corrupt or half-downloaded files fail in many library ways
-        detail = " ".join(str(err).split())[:160]
         raise ModelUnavailable(
-            f"{role} model {model_id} in {path} cannot be loaded ({type(err).__name__}: "
-            f"{detail}): run `python -m review models pull` again, or set {ROLE_ENV[role]} to a "
+            f"{role} model {model_id} in {path} cannot be loaded ({one_line(err)}): run `python -m review models pull` again, or set {ROLE_ENV[role]} to a "
             "folder holding a complete model") from err
     finally:
         if bars_were_on:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from models import hub
-from models.base import ModelUnavailable, Summarizer, Translator
+from models.base import ModelUnavailable, Summarizer, Translator, one_line
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-de-en"
 DEFAULT_SUM_MODEL = "sshleifer/distilbart-cnn-12-6"
@@ -195,7 +195,6 @@ def _pull(role: str, model: str, convert: bool) -> PullResult:
     except ModelUnavailable as err:
         return PullResult(role, model, path, problem=str(err))
     except Exception as err:  # a failed conversion must not stop the other models' pulls
-        detail = " ".join(str(err).split())[:160]
         return PullResult(role, model, path, problem=(
             f"{role} model {model} was fetched but not converted to CTranslate2 "
-            f"({type(err).__name__}: {detail}): the transformers engine still works"))
+            f"({one_line(err)}): the transformers engine still works"))

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from models import chunking
-from models.base import ModelUnavailable
+from models.base import ModelUnavailable, one_line
 from models.ct2.convert import is_converted
 
 ENGINE = "ctranslate2"
@@ -43,7 +43,7 @@ def load_model(ct2_path: Path, model_id: str, threads: tuple[int, int] | None = 
     except Exception as err:  # a corrupt or half-written model.bin fails in many ways
         raise ModelUnavailable(
             f"the CTranslate2 copy of {model_id} in {ct2_path} cannot be loaded "
-            f"({_describe(err)}): delete that folder and run "
+            f"({one_line(err)}): delete that folder and run "
             "`python -m review models pull`") from err
 
 
@@ -59,13 +59,7 @@ def load_tokenizer(hf_path: Path, model_id: str):
     except Exception as err:  # corrupt or half-downloaded files fail in many library ways
         raise ModelUnavailable(
             f"the tokenizer of {model_id} in {hf_path} cannot be loaded "
-            f"({_describe(err)}): run `python -m review models pull` again") from err
-
-
-def _describe(err: Exception) -> str:
-    # One line however long or multi-line the library's message is; the type names the cause
-    # when the message is empty.
-    return f"{type(err).__name__}: {' '.join(str(err).split())[:160]}"
+            f"({one_line(err)}): run `python -m review models pull` again") from err
 
 
 def read_json(path: Path) -> dict:
