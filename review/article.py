@@ -9,11 +9,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-SCHEMA_VERSION = 1
+# 2: Segment.dismissed; history "before" also keeps the replaced reviewer and time; "undo"
+# history entries. Version 1 files load unchanged and are written back as version 2.
+SCHEMA_VERSION = 2
 STATUSES = ("pending", "accepted", "corrected", "rejected")
 APPROVED = ("accepted", "corrected")
 KINDS = ("heading", "text", "boilerplate")
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
+UNDO = "undo"  # the history action of an undo; not a status, so not in ACTIONS
+DRAFT = "[draft]"  # marks unreviewed machine output in Article.reviewed_text(drafts=True)
 
 
 def now() -> str:
@@ -24,6 +28,18 @@ def now() -> str:
 class Flag:
     code: str
     detail: str
+
+
+@dataclass
+class Dismissal:
+    """A reviewer's word that a flag is a false alarm; it matches flags by (code, detail)."""
+    code: str
+    detail: str
+    reviewer: str
+    time: str
+
+    def matches(self, flag: Flag) -> bool:
+        return (self.code, self.detail) == (flag.code, flag.detail)
 
 
 @dataclass
@@ -59,8 +75,9 @@ class Segment:
     machine: MachineOutput | None = None
     flags: list[Flag] = field(default_factory=list)
     similarity: float | None = None
-    risk: float | None = None
+    risk: float | None = None  # from the active flags: dismissed ones do not count
     decision: Decision = field(default_factory=Decision)
+    dismissed: list[Dismissal] = field(default_factory=list)
 
     @property
     def english(self) -> str | None:
@@ -72,6 +89,16 @@ class Segment:
     @property
     def needs_review(self) -> bool:
         return self.kind != "boilerplate" and self.decision.status == "pending"
+
+    @property
+    def active_flags(self) -> list[Flag]:
+        """The flags no reviewer dismissed as a false alarm."""
+        return [f for f in self.flags if self.dismissal_of(f.code, f.detail) is None]
+
+    def dismissal_of(self, code: str, detail: str) -> Dismissal | None:
+        """The dismissal of the flag (code, detail), if a reviewer dismissed it."""
+        flag = Flag(code, detail)
+        return next((d for d in self.dismissed if d.matches(flag)), None)
 
 
 @dataclass
@@ -88,11 +115,11 @@ class Summary:
 @dataclass
 class HistoryEntry:
     target: str  # "segment:N" or "summary"
-    action: str  # accept | correct | reject
+    action: str  # accept | correct | reject | undo
     reviewer: str
     time: str
-    before: dict[str, Any]
-    after: dict[str, Any]
+    before: dict[str, Any]  # status, text; since schema 2 also the replaced reviewer and time
+    after: dict[str, Any]  # status, text
     machine: str | None = None  # the machine output the decision replaced or approved
 
 
@@ -132,22 +159,75 @@ class Article:
 
     def english_text(self) -> str:
         """The reviewed English article, paragraphs kept; untranslated segments are skipped."""
-        paragraphs: dict[int, list[str]] = {}
-        for seg in self.segments:
-            if seg.kind != "boilerplate" and seg.decision.status != "rejected" and seg.english:
-                paragraphs.setdefault(seg.paragraph, []).append(seg.english)
-        return "\n".join(" ".join(parts) for _, parts in sorted(paragraphs.items()))
+        return _paragraphs((seg, seg.english) for seg in self.segments
+                           if seg.kind != "boilerplate" and seg.decision.status != "rejected")
+
+    def reviewed_text(self, drafts: bool = False) -> str:
+        """The English a reviewer approved (accepted or corrected), paragraphs kept.
+
+        With ``drafts``, segments nobody decided on yet add their machine output marked
+        ``[draft]``; rejected segments and boilerplate are always left out.
+        """
+        return _paragraphs((seg, _reviewed(seg, drafts)) for seg in self.segments
+                           if seg.kind != "boilerplate")
+
+    def history_of(self, target: int | str) -> list[HistoryEntry]:
+        """History entries on a segment index or ``"summary"``, oldest first (undos included)."""
+        key = history_target(target)
+        return [entry for entry in self.history if entry.target == key]
+
+    def undoable(self, target: int | str) -> HistoryEntry | None:
+        """The decision an undo on ``target`` would revert; None when there is none left."""
+        stack = decision_stack(self.history_of(target))
+        return stack[-1] if stack else None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Article:
+        """From stored JSON of this or an older schema; the result is of the current schema."""
         data = dict(data)
+        data["schema_version"] = SCHEMA_VERSION  # older files lack only fields with defaults
         data["segments"] = [_segment(s) for s in data.get("segments", [])]
         data["summary"] = _summary(data["summary"]) if data.get("summary") else None
         data["history"] = [HistoryEntry(**h) for h in data.get("history", [])]
         return cls(**data)
+
+
+def history_target(target: int | str) -> str:
+    """The history key of a segment index or ``"summary"``: "segment:N" or "summary"."""
+    return "summary" if target == "summary" else f"segment:{target}"
+
+
+def decision_stack(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """The decisions on one target still in effect, oldest first: each undo drops the last."""
+    stack: list[HistoryEntry] = []
+    for entry in entries:
+        if entry.action in ACTIONS:
+            stack.append(entry)
+        elif entry.action == UNDO and stack:
+            stack.pop()
+    return stack
+
+
+def _reviewed(seg: Segment, drafts: bool) -> str | None:
+    if seg.decision.status in APPROVED:
+        text = seg.decision.text
+        # An accept may leave the text empty and mean "the machine output as it stands".
+        return text if text is not None else seg.machine.text if seg.machine else None
+    if drafts and seg.decision.status == "pending" and seg.machine and seg.machine.text.strip():
+        return f"{DRAFT} {seg.machine.text}"
+    return None
+
+
+def _paragraphs(pieces) -> str:
+    """(segment, English or None) pairs joined: one line per paragraph, in paragraph order."""
+    paragraphs: dict[int, list[str]] = {}
+    for seg, english in pieces:
+        if english:
+            paragraphs.setdefault(seg.paragraph, []).append(english)
+    return "\n".join(" ".join(parts) for _, parts in sorted(paragraphs.items()))
 
 
 def _flags(items: list[dict]) -> list[Flag]:
@@ -159,6 +239,7 @@ def _segment(data: dict[str, Any]) -> Segment:
     data["machine"] = MachineOutput(**data["machine"]) if data.get("machine") else None
     data["flags"] = _flags(data.get("flags"))
     data["decision"] = Decision(**data.get("decision", {}))
+    data["dismissed"] = [Dismissal(**d) for d in data.get("dismissed") or []]
     return Segment(**data)
 
 

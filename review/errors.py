@@ -29,3 +29,7 @@ class StaleRevisionError(ReviewError):
 
 class NothingToDoError(ReviewError):
     """E.g. an export with nothing approved, a summary before any translation."""
+
+
+class NothingToUndoError(ReviewError):
+    """An undo on a segment or summary whose decisions are all undone already (or never made)."""

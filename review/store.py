@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from review.article import (ACTIONS, SCHEMA_VERSION, Article, Decision, HistoryEntry, Summary,
-                            now)
+from review.article import (ACTIONS, SCHEMA_VERSION, UNDO, Article, Decision, Dismissal, Flag,
+                            HistoryEntry, Segment, Summary, decision_stack, history_target, now)
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
-                           ReviewError, StaleRevisionError, UnknownArticleError)
+                           NothingToUndoError, ReviewError, StaleRevisionError,
+                           UnknownArticleError)
 
 DEFAULT_ROOT = "reviews"
 LOCK_TIMEOUT = 30.0  # seconds; a write takes milliseconds, so this only trips on a hung writer
@@ -122,6 +123,58 @@ class ArticleStore:
 
         return self.update(article_id, apply)
 
+    def undo(self, article_id: str, target: int | str, reviewer: str,
+             expected_revision: int | None = None,
+             on_change: Callable[[Article, int | str], None] | None = None) -> Article:
+        """Revert the last decision on a segment or ``"summary"`` not undone yet.
+
+        Repeated undos walk back through earlier decisions. The undo is recorded in the
+        history and bumps the decision's revision, so tabs that saw the undone one are stale.
+        NothingToUndoError when no decision is left to revert.
+        """
+        _check_reviewer(reviewer)
+
+        def apply(article: Article) -> None:
+            _undo(article, target, reviewer.strip(), expected_revision)
+            if on_change:
+                on_change(article, target)
+
+        return self.update(article_id, apply)
+
+    def dismiss(self, article_id: str, index: int, code: str, detail: str,
+                reviewer: str) -> Article:
+        """Record that the flag (code, detail) on segment ``index`` is a false alarm.
+
+        The segment's risk is recomputed without it; dismissing a flag twice keeps the first
+        dismissal. The decision and the history are left alone.
+        """
+        _check_reviewer(reviewer)
+
+        def apply(article: Article) -> None:
+            seg = _flagged_segment(article, index, code, detail)
+            if seg.dismissal_of(code, detail) is None:
+                seg.dismissed.append(Dismissal(code, detail, reviewer.strip(), now()))
+            _rescore(seg)
+
+        return self.update(article_id, apply)
+
+    def restore_flag(self, article_id: str, index: int, code: str, detail: str,
+                     reviewer: str) -> Article:
+        """Take back the dismissal of the flag (code, detail) on segment ``index``."""
+        _check_reviewer(reviewer)
+
+        def apply(article: Article) -> None:
+            seg = _segment(article, index)
+            dismissal = seg.dismissal_of(code, detail)
+            if dismissal is None:
+                raise BadInputError(f"article {article.id} segment {index} has no dismissed "
+                                    f"flag {code} {detail!r}; dismissed are: "
+                                    f"{_flag_list(seg.dismissed)}")
+            seg.dismissed.remove(dismissal)
+            _rescore(seg)
+
+        return self.update(article_id, apply)
+
     def clean_temp_files(self) -> list[Path]:
         """Delete temp files left by killed writers.
 
@@ -217,34 +270,113 @@ class ArticleStore:
 def _check_decision_args(action: str, reviewer: str, text: str | None) -> None:
     if action not in ACTIONS:
         raise BadInputError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
-    if not reviewer or not reviewer.strip():
-        raise BadInputError("reviewer name is empty; give your name, e.g. --reviewer alice")
+    _check_reviewer(reviewer)
     if action == "correct" and (text is None or not text.strip()):
         raise BadInputError("the correction is empty; give the English text, e.g. "
                             "--correct 'The text.' (or use --reject)")
+
+
+def _check_reviewer(reviewer: str) -> None:
+    if not reviewer or not reviewer.strip():
+        raise BadInputError("reviewer name is empty; give your name, e.g. --reviewer alice")
 
 
 def _decide(article: Article, target: int | str, action: str, reviewer: str,
             text: str | None, expected_revision: int | None) -> None:
     """Apply one decision to the article in place and record it in the history."""
     owner, machine, label = _target(article, target, action)
-    decision = owner.decision
-    if expected_revision is not None and expected_revision != decision.revision:
-        raise StaleRevisionError(
-            f"article {article.id} {label} was changed by {decision.reviewer or 'someone'} at "
-            f"{decision.time or 'an unknown time'} since you loaded it (revision "
-            f"{decision.revision}, you had {expected_revision}); reload and decide again")
+    _check_revision(article, target, owner.decision, label, expected_revision)
     if action == "accept" and machine is None:
         raise BadInputError(f"article {article.id} {label} has no machine output to accept; "
                             "use --correct TEXT to give your own translation")
-    before = {"status": decision.status, "text": decision.text}
     final = {"accept": machine, "correct": text.strip() if text else None, "reject": None}
-    owner.decision = Decision(status=ACTIONS[action], text=final[action], reviewer=reviewer,
-                              time=now(), revision=decision.revision + 1)
+    new = Decision(status=ACTIONS[action], text=final[action], reviewer=reviewer, time=now())
+    _replace_decision(article, owner, target, action, reviewer, new, machine, new.time)
+
+
+def _undo(article: Article, target: int | str, reviewer: str,
+          expected_revision: int | None) -> None:
+    """Revert the last decision on ``target`` still in effect, and record the undo."""
+    owner, machine, label = _target(article, target, UNDO)
+    _check_revision(article, target, owner.decision, label, expected_revision)
+    stack = decision_stack(article.history_of(target))
+    if not stack:
+        raise NothingToUndoError(f"article {article.id} {label} has no decision to undo (it is "
+                                 f"{owner.decision.status}); decide on it with --accept, "
+                                 "--correct TEXT or --reject")
+    restored = _restored(stack)
+    _replace_decision(article, owner, target, UNDO, reviewer, restored, machine, now())
+
+
+def _restored(stack: list[HistoryEntry]) -> Decision:
+    """The decision in effect before the last one on ``stack``.
+
+    Its status and text are in that entry's ``before``; who made it and when are there too
+    since schema 2, and for older entries come from the decision below it on the stack.
+    """
+    before = stack[-1].before
+    below = stack[-2] if len(stack) > 1 else None
+    reviewer = before["reviewer"] if "reviewer" in before else below and below.reviewer
+    time = before["time"] if "time" in before else below and below.time
+    return Decision(status=before.get("status", "pending"), text=before.get("text"),
+                    reviewer=reviewer or None, time=time or None)
+
+
+def _check_revision(article: Article, target: int | str, decision: Decision, label: str,
+                    expected_revision: int | None) -> None:
+    if expected_revision is None or expected_revision == decision.revision:
+        return
+    # The last history entry names who changed it: after an undo, the decision itself
+    # carries the restored reviewer, not the one who undid.
+    entries = article.history_of(target)
+    who, when = (entries[-1].reviewer, entries[-1].time) if entries else (decision.reviewer,
+                                                                           decision.time)
+    raise StaleRevisionError(
+        f"article {article.id} {label} was changed by {who or 'someone'} at "
+        f"{when or 'an unknown time'} since you loaded it (revision "
+        f"{decision.revision}, you had {expected_revision}); reload and decide again")
+
+
+def _replace_decision(article: Article, owner, target: int | str, action: str, reviewer: str,
+                      new: Decision, machine: str | None, when: str) -> None:
+    """Put ``new`` in place of the owner's decision, one revision on, and log it in history."""
+    old = owner.decision
+    new.revision = old.revision + 1
+    owner.decision = new
     article.history.append(HistoryEntry(
-        target="summary" if target == "summary" else f"segment:{owner.index}", action=action,
-        reviewer=reviewer, time=owner.decision.time, before=before,
-        after={"status": owner.decision.status, "text": owner.decision.text}, machine=machine))
+        target=history_target("summary" if target == "summary" else owner.index),
+        action=action, reviewer=reviewer, time=when,
+        before={"status": old.status, "text": old.text, "reviewer": old.reviewer,
+                "time": old.time},
+        after={"status": new.status, "text": new.text}, machine=machine))
+
+
+def _segment(article: Article, index: int) -> Segment:
+    if index == "summary":
+        raise BadInputError(f"article {article.id}: only segment flags can be dismissed; give "
+                            "a segment index")
+    owner, _machine, _label = _target(article, index, "dismiss")
+    return owner
+
+
+def _flagged_segment(article: Article, index: int, code: str, detail: str) -> Segment:
+    """Segment ``index``, which must carry the flag (code, detail)."""
+    seg = _segment(article, index)
+    if Flag(code, detail) not in seg.flags:
+        raise BadInputError(f"article {article.id} segment {index} has no flag {code} "
+                            f"{detail!r}; its flags are: {_flag_list(seg.flags)}")
+    return seg
+
+
+def _flag_list(flags) -> str:
+    return "; ".join(f"{f.code} {f.detail!r}" for f in flags) or "none"
+
+
+def _rescore(seg: Segment) -> None:
+    from review.checks.risk import segment_risk
+
+    if seg.risk is not None:  # never checked: the checks will score it
+        seg.risk = segment_risk(seg)
 
 
 def _target(article: Article, target: int | str, action: str):

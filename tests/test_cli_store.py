@@ -109,7 +109,10 @@ def test_status_table_shows_counts_effort_and_overall(seeded):
     assert lines[0].split()[:3] == ["id", "seg", "pend"] and "chrF" in lines[0]
     row = next(line for line in lines if line.startswith(seeded[0])).split()
     assert row[3:6] == ["1", "0", "0"] and row[7:10] == ["100", "100.0", "0.0"]
-    assert lines[-1].startswith("overall")
+    overall = next(i for i, line in enumerate(lines) if line.startswith("overall"))
+    # the accepted segment was checked: its flags follow in their own table
+    assert lines[overall + 1] == "" and lines[overall + 2].split()[:3] == [
+        "flag", "raised", "dismissed"]
 
 
 def test_status_of_empty_store_tells_how_to_add():

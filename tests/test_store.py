@@ -41,7 +41,8 @@ def test_add_then_get_round_trips_every_field(store_dir):
     article = make_article()
     store.add(article)
     on_disk = json.loads((store_dir / "a1.json").read_text("utf-8"))
-    assert on_disk["schema_version"] == 1 and on_disk["segments"][0]["machine"]["model"]
+    assert on_disk["schema_version"] == 2 and on_disk["segments"][0]["machine"]["model"]
+    assert on_disk["segments"][0]["dismissed"] == []
     assert store.get("a1").to_dict() == article.to_dict()
 
 
@@ -93,8 +94,9 @@ def test_every_decision_is_in_history_with_before_after_and_machine():
     article = store.decide("a1", 1, "correct", "bob", text="Fixed.")
     first, second = article.history
     assert (first.target, first.action, first.reviewer) == ("segment:1", "accept", "alice")
-    assert first.before == {"status": "pending", "text": None}
-    assert second.before == {"status": "accepted", "text": "machine 1"}
+    assert first.before == {"status": "pending", "text": None, "reviewer": None, "time": None}
+    assert second.before == {"status": "accepted", "text": "machine 1", "reviewer": "alice",
+                             "time": first.time}
     assert second.after == {"status": "corrected", "text": "Fixed."}
     assert second.machine == "machine 1"
 
@@ -233,3 +235,69 @@ def test_store_that_is_not_a_folder_is_one_line_error(tmp_path):
     with pytest.raises(StoreUnwritableError) as err:
         store.add(make_article())
     assert "afile" in str(err.value) and "--store DIR" in str(err.value)
+
+
+def test_schema_1_file_without_the_new_fields_loads_and_is_written_as_schema_2(store_dir):
+    store_dir.mkdir(parents=True)
+    old = {"schema_version": 1, "id": "old", "title": "Alt", "text": "Der Bahnhof ist zu.",
+           "content_hash": "sha256:old", "source_path": None,
+           "created": "2024-01-01T00:00:00+00:00", "updated": "2024-01-01T00:00:00+00:00",
+           "revision": 1,
+           "segments": [{"index": 0, "start": 0, "end": 19, "source": "Der Bahnhof ist zu.",
+                         "kind": "text", "paragraph": 0,
+                         "machine": {"text": "The station is closed.", "model": "m",
+                                     "confidence": -0.2, "engine": "transformers"},
+                         "flags": [{"code": "length_short", "detail": "short"}],
+                         "similarity": 0.9, "risk": 0.6,
+                         "decision": {"status": "accepted", "text": "The station is closed.",
+                                      "reviewer": "alice", "time": "2024-01-02T00:00:00+00:00",
+                                      "revision": 1}}],
+           "summary": None,
+           "history": [{"target": "segment:0", "action": "accept", "reviewer": "alice",
+                        "time": "2024-01-02T00:00:00+00:00",
+                        "before": {"status": "pending", "text": None},
+                        "after": {"status": "accepted", "text": "The station is closed."},
+                        "machine": "The station is closed."}]}
+    (store_dir / "old.json").write_text(json.dumps(old), "utf-8")
+    store = ArticleStore()
+    articles, problems = store.scan()
+    assert problems == [] and [a.id for a in articles] == ["old"]
+    seg = articles[0].segment(0)
+    assert seg.dismissed == [] and seg.active_flags == seg.flags and seg.risk == 0.6
+    assert articles[0].reviewed_text() == "The station is closed."
+    article = store.undo("old", 0, "bob")
+    assert article.segment(0).decision.status == "pending"
+    on_disk = json.loads((store_dir / "old.json").read_text("utf-8"))
+    assert on_disk["schema_version"] == 2 and on_disk["segments"][0]["dismissed"] == []
+
+
+def test_file_of_a_newer_schema_is_refused_and_left_alone(store_dir):
+    store = ArticleStore()
+    store.add(make_article())
+    data = json.loads((store_dir / "a1.json").read_text("utf-8"))
+    data["schema_version"] = 3
+    (store_dir / "a1.json").write_text(json.dumps(data), "utf-8")
+    with pytest.raises(CorruptArticleError, match="schema_version 3 is newer"):
+        store.get("a1")
+
+
+def test_reviewed_text_has_only_approved_english_unless_drafts_are_asked_for():
+    store = ArticleStore()
+    article = make_article()
+    article.segments[1].paragraph = 0  # two sentences in one paragraph
+    article.segments.append(Segment(index=3, start=0, end=0, source="Noch ein Satz.",
+                                    paragraph=3, machine=MachineOutput("One more.", "tiny-mt")))
+    article.segments.append(Segment(index=4, start=0, end=0, source="Unübersetzt.", paragraph=3))
+    store.add(article)
+    assert store.get("a1").reviewed_text() == ""
+    assert store.get("a1").reviewed_text(drafts=True) == (
+        "[draft] machine 0 [draft] machine 1\n[draft] One more.")
+    store.decide("a1", 1, "correct", "alice", text="The station stays closed.")
+    store.decide("a1", 3, "reject", "alice")
+    article = store.decide("a1", 2, "accept", "alice")  # boilerplate: never in the text
+    assert article.reviewed_text() == "The station stays closed."
+    assert article.reviewed_text(drafts=True) == "[draft] machine 0 The station stays closed."
+    assert article.english_text() == "machine 0 The station stays closed."  # unchanged
+    article = store.decide("a1", 0, "accept", "bob")
+    assert article.reviewed_text() == article.reviewed_text(drafts=True) == (
+        "machine 0 The station stays closed.")

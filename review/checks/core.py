@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from review.article import Article, Flag
+from review.article import Article, Flag, Segment
 from review.checks import entities, numbers, risk, similarity, surface
 from review.checks.glossary import Glossary, load_glossary
 
@@ -66,12 +66,21 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
     return results
 
 
+def apply_result(seg: Segment, result) -> None:
+    """Store a check result on ``seg``: its flags and similarity, and the risk they give.
+
+    ``result`` is a CheckResult or another checked Segment (anything with ``flags`` and
+    ``similarity``). The segment's dismissals are kept, so a flag a reviewer dismissed stays
+    dismissed when a re-check raises it again, and the risk counts only the active flags.
+    """
+    seg.flags, seg.similarity = list(result.flags), result.similarity
+    seg.risk = risk.segment_risk(seg)
+
+
 def check_article(article: Article, glossary=None) -> None:
     """Fill flags, similarity and risk of every translated, non-boilerplate segment in place."""
     segments = [s for s in article.segments if s.kind != "boilerplate" and s.english is not None]
-    confidences = [s.machine.confidence if s.machine and s.english == s.machine.text else None
-                   for s in segments]
     results = check_pairs([s.source for s in segments], [s.english for s in segments],
-                          confidences, glossary)
+                          [risk.english_confidence(s) for s in segments], glossary)
     for seg, result in zip(segments, results):
-        seg.flags, seg.similarity, seg.risk = result.flags, result.similarity, result.risk
+        apply_result(seg, result)

@@ -9,11 +9,12 @@ for a similarity or confidence that is low but not low enough to be flagged:
       + 0.15 * clip((-0.8 - confidence) / 0.7, 0, 1)
 
 So an unflagged segment with a comfortable similarity scores 0, one flag scores its weight,
-and every further independent flag raises the score towards 1.
+and every further independent flag raises the score towards 1. A stored segment's risk
+(``segment_risk``) counts only its active flags: one a reviewer dismissed adds nothing.
 """
 from __future__ import annotations
 
-from review.article import Flag
+from review.article import Flag, Segment
 from review.checks.similarity import COMFORTABLE_SIMILARITY, LOW_SIMILARITY
 
 WEIGHTS = {
@@ -59,3 +60,18 @@ def risk(flags: list[Flag], similarity: float | None = None,
     for code in {f.code for f in flags}:
         keep *= 1.0 - WEIGHTS.get(code, DEFAULT_WEIGHT)
     return round(_clip(1.0 - keep), 3)
+
+
+def english_confidence(seg: Segment) -> float | None:
+    """The model's confidence, when the segment's English is still the machine output."""
+    english = seg.english
+    if seg.machine is None or english is None or english != seg.machine.text:
+        return None
+    return seg.machine.confidence
+
+
+def segment_risk(seg: Segment) -> float:
+    """The risk of a checked segment from its active flags, similarity and confidence."""
+    if not seg.source.strip():
+        return 0.0
+    return risk(seg.active_flags, seg.similarity, english_confidence(seg))

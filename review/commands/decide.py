@@ -1,4 +1,4 @@
-"""`python -m review decide`: accept, correct or reject one segment or the summary."""
+"""`python -m review decide`: accept, correct, reject or undo on one segment or the summary."""
 from __future__ import annotations
 
 import click
@@ -15,39 +15,59 @@ from review.errors import BadInputError
 @click.option("--accept", is_flag=True, help="Approve the machine output as it is.")
 @click.option("--reject", is_flag=True, help="Mark the machine output as unusable.")
 @click.option("--correct", metavar="TEXT", help="Approve your own English text instead.")
+@click.option("--undo", is_flag=True,
+              help="Revert the last decision not undone yet; repeat to go further back.")
 @click.option("--reviewer", required=True, metavar="NAME", help="Who decides (recorded).")
 @click.option("--expected-revision", type=int, metavar="N",
               help="Refuse if the segment changed since you saw revision N.")
 @store_option
-def command(article_id, segment, summary, accept, reject, correct, reviewer, expected_revision,
-            store):
-    """Record a decision on one segment or on the summary of article ID.
+def command(article_id, segment, summary, accept, reject, correct, undo, reviewer,
+            expected_revision, store):
+    """Record a decision on one segment or on the summary of article ID, or undo one.
 
     Give exactly one of --segment N / --summary and one of --accept / --reject /
-    --correct TEXT. --correct also works where there is no machine output (a human
-    translation or summary). Corrections re-run the checks on that segment. Every decision is
-    kept in the article's history.
+    --correct TEXT / --undo. --correct also works where there is no machine output (a human
+    translation or summary). Corrections re-run the checks on that segment. --undo puts back
+    the decision before the last one (pending after the first); each further --undo goes one
+    decision further back. Every decision and every undo is kept in the article's history.
 
     \b
     Example:
       python -m review decide 000_aed0e7e85b1c3751 --segment 3 --correct "The text." --reviewer alice
       python -m review decide 000_aed0e7e85b1c3751 --summary --accept --reviewer alice
+      python -m review decide 000_aed0e7e85b1c3751 --segment 3 --undo --reviewer alice
     """
     target = _target(segment, summary)
-    action = _action(accept, reject, correct)
+    action = _action(accept, reject, correct, undo)
     from review.store import ArticleStore
 
     articles = ArticleStore(store)
     warnings: list[str] = []
-    article = articles.decide(article_id, target, action, reviewer, text=correct,
-                              expected_revision=expected_revision,
-                              on_change=_recheck(articles, warnings))
-    owner = article.summary if target == "summary" else article.segment(target)
-    label = "summary" if target == "summary" else f"segment {target}"
-    click.echo(f"{article.id} {label}: {owner.decision.status} by {owner.decision.reviewer} "
-               f"(revision {owner.decision.revision})")
+    if action == "undo":
+        article = articles.undo(article_id, target, reviewer,
+                                expected_revision=expected_revision,
+                                on_change=_recheck(articles, warnings))
+    else:
+        article = articles.decide(article_id, target, action, reviewer, text=correct,
+                                  expected_revision=expected_revision,
+                                  on_change=_recheck(articles, warnings))
+    click.echo(_outcome(article, target, action))
     for line in warnings:
         click.echo(f"warning: {line}", err=True)
+
+
+def _outcome(article, target: int | str, action: str) -> str:
+    """One line: the decision now in effect, and for an undo what it reverted."""
+    owner = article.summary if target == "summary" else article.segment(target)
+    label = "summary" if target == "summary" else f"segment {target}"
+    decision = owner.decision
+    if action != "undo":
+        return (f"{article.id} {label}: {decision.status} by {decision.reviewer} "
+                f"(revision {decision.revision})")
+    undone = article.history[-1].before["status"]
+    now_in_effect = decision.status + (f" by {decision.reviewer}" if decision.reviewer else "")
+    return (f"{article.id} {label}: undid {undone}, now {now_in_effect} "
+            f"(revision {decision.revision})")
 
 
 def _target(segment: int | None, summary: bool) -> int | str:
@@ -56,11 +76,11 @@ def _target(segment: int | None, summary: bool) -> int | str:
     return "summary" if summary else segment
 
 
-def _action(accept: bool, reject: bool, correct: str | None) -> str:
+def _action(accept: bool, reject: bool, correct: str | None, undo: bool = False) -> str:
     chosen = [name for name, on in (("accept", accept), ("reject", reject),
-                                    ("correct", correct is not None)) if on]
+                                    ("correct", correct is not None), ("undo", undo)) if on]
     if len(chosen) != 1:
-        raise BadInputError("give exactly one of --accept, --reject or --correct TEXT")
+        raise BadInputError("give exactly one of --accept, --reject, --correct TEXT or --undo")
     return chosen[0]
 
 

@@ -20,7 +20,9 @@ def command(store, as_json):
 
     "segments" counts reviewable segments (boilerplate is shown but not counted). chrF and
     TER compare the machine output with the approved text over accepted and corrected
-    segments: chrF 100 / TER 0 means nothing had to be changed. Files that cannot be read are
+    segments: chrF 100 / TER 0 means nothing had to be changed. A second table (in
+    "overall.flags" with --json) counts, per check, the flags raised on reviewable segments and
+    how many of them reviewers dismissed as false alarms. Files that cannot be read are
     listed as problems (on stderr; in "problems" with --json). Exit 0 when every file could
     be read, 1 when some could not.
 
@@ -54,7 +56,22 @@ def build_report(articles, problems: list[str]) -> dict:
                                         for row in rows)
     overall["acceptance_rate"] = acceptance_rate(overall)
     overall.update(post_edit_effort(edit_pairs(articles)))
+    overall["flags"] = flag_counts(articles)
     return {"articles": rows, "problems": list(problems), "overall": overall}
+
+
+def flag_counts(articles) -> dict[str, dict]:
+    """Per flag code over reviewable segments: flags raised, those dismissed, and their share."""
+    counts: dict[str, dict] = {}
+    for article in articles:
+        for seg in article.reviewable():
+            for flag in seg.flags:
+                count = counts.setdefault(flag.code, {"raised": 0, "dismissed": 0})
+                count["raised"] += 1
+                count["dismissed"] += seg.dismissal_of(flag.code, flag.detail) is not None
+    for count in counts.values():
+        count["dismissal_rate"] = round(count["dismissed"] / count["raised"], 3)
+    return dict(sorted(counts.items()))
 
 
 def _row(article) -> dict:
@@ -83,8 +100,26 @@ def _print_table(report: dict, root) -> None:
     rows = [_cells(row) for row in report["articles"]]
     rows.append(_cells({**report["overall"], "id": "overall", "title": "",
                         "summary": str(report["overall"]["summaries_approved"]) + " ok"}))
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header) - 1)]
-    for cells in [header] + rows:
+    _print_rows([header] + rows)
+    if report["overall"]["flags"]:
+        click.echo()
+        _print_rows(_flag_rows(report["overall"]["flags"]))
+
+
+def _flag_rows(flags: dict[str, dict]) -> list[tuple[str, ...]]:
+    """The "flags dismissed" table: most raised first, with the check's title in plain words."""
+    from review.checks.describe import describe
+
+    order = sorted(flags, key=lambda code: (-flags[code]["raised"], code))
+    return [("flag", "raised", "dismissed", "dism%", "meaning")] + [
+        (code, str(flags[code]["raised"]), str(flags[code]["dismissed"]),
+         f"{100 * flags[code]['dismissal_rate']:.0f}", describe(code)[0]) for code in order]
+
+
+def _print_rows(rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell; the last column is left ragged."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for cells in rows:
         click.echo("  ".join(c.ljust(w) for c, w in zip(cells, widths)) + "  " + cells[-1])
 
 
