@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from review.article import Article
+from review.article import APPROVED, Article
 from review.errors import BadInputError, DuplicateArticleError, ReviewError, StaleRevisionError
 from review.store import ArticleStore
 
@@ -32,47 +32,115 @@ def glossary(store: ArticleStore):
     return load_glossary(store.glossary_path)
 
 
-def glossary_table(store: ArticleStore) -> list[dict[str, str]]:
-    """The glossary rows to edit, with one blank row to start from when there are none."""
-    from review.checks.glossary import glossary_rows
+def glossary_table(store: ArticleStore) -> list[dict]:
+    """The glossary rows to edit (de, en, keep, note), with a blank row when there are none."""
+    from review.checks.glossary import glossary_table as table
 
-    return glossary_rows(store.glossary_path) or [{"de": "", "en": "", "note": ""}]
+    return table(store.glossary_path) or [{"de": "", "en": "", "keep": False, "note": ""}]
 
 
-def save_glossary(store: ArticleStore, rows: list[dict[str, str]],
-                  recheck_id: str | None = None) -> int:
-    """Write the edited glossary atomically, then re-check one article; returns the term count."""
+def unanswered_terms(rows: list[dict]) -> list[str]:
+    """German terms with no English and not marked keep-as-is: the editor asks about them."""
+    return [str(r["de"]).strip() for r in rows
+            if str(r.get("de") or "").strip() and not str(r.get("en") or "").strip()
+            and not r.get("keep")]
+
+
+def keep_unanswered(rows: list[dict]) -> list[dict]:
+    """The rows with every unanswered term marked keep-as-is (do not translate)."""
+    unanswered = set(unanswered_terms(rows))
+    return [{**r, "keep": True} if str(r.get("de") or "").strip() in unanswered else r
+            for r in rows]
+
+
+def save_glossary(store: ArticleStore, rows: list[dict]) -> int:
+    """Write the edited glossary atomically; returns the term count (re-checks are a job)."""
     from review.atomic import write_atomic
-    from review.checks.glossary import glossary_csv, load_glossary
+    from review.checks.glossary import load_glossary, table_csv
 
-    path = store.glossary_path
-    text = glossary_csv(list(rows), "glossary")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
-    terms = load_glossary(path)
-    if recheck_id:
-        from review.pipeline import run_checks
+    text = table_csv(list(rows))
+    store.glossary_path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(store.glossary_path, text)
+    return len(load_glossary(store.glossary_path))
 
-        run_checks(store, recheck_id, terms)
-    return len(terms)
+
+class ReplacesCorrectionError(ReviewError):
+    """An action that would throw away a saved correction, asked without the second step."""
+
+
+def plan_confirm(status: str, machine: str | None, decided: str | None,
+                 box: str | None) -> tuple[str, str | None]:
+    """What Confirm does with the box: ("accept"|"correct"|"keep", correction text or None).
+
+    Unchanged machine text is accepted, anything else typed is a correction, and the approved
+    text left as it is stays ("keep": nothing to write, move on).
+    """
+    text = (box or "").strip()
+    if not text:
+        raise BadInputError("the English box is empty: type the translation, or use Reject")
+    if status in APPROVED and decided is not None and text == decided.strip():
+        return "keep", None
+    if machine is not None and text == machine.strip():
+        return "accept", None
+    return "correct", text
 
 
 def decide(store: ArticleStore, article_id: str, target: int | str, action: str,
            reviewer: str | None, text: str | None = None,
-           expected_revision: int | None = None) -> Article:
-    """Accept, correct or reject a segment or the summary, refused if the view was stale."""
+           expected_revision: int | None = None, status: str | None = None,
+           replace: bool = False) -> Article:
+    """Accept, correct or reject a segment or the summary, refused if the view was stale.
+
+    ``status`` is the status the reviewer saw: accepting the machine text over, or rejecting,
+    a saved correction needs ``replace`` (the explicit second step); undo can bring it back.
+    """
     reviewer = require_reviewer(reviewer)
     if action == "correct" and not (text or "").strip():
         raise BadInputError("the English box is empty: type the translation, or use Reject")
-    terms = glossary(store)
+    if status == "corrected" and action in ("accept", "reject") and not replace:
+        raise ReplacesCorrectionError(
+            f"this would replace the saved correction with {'the machine text' if action == 'accept' else 'a rejection'}: "
+            "press Replace to do it, or Keep to leave it")
+    return store.decide(article_id, target, action, reviewer, text=text,
+                        expected_revision=expected_revision,
+                        on_change=_recheck(store, english_changed=action == "correct"
+                                          or status in (None, "corrected")))
+
+
+def undo(store: ArticleStore, article_id: str, target: int | str, reviewer: str | None,
+         expected_revision: int | None = None) -> Article:
+    """Take back the last decision on a segment or the summary (recorded in the history)."""
+    return store.undo(article_id, target, require_reviewer(reviewer),
+                      expected_revision=expected_revision, on_change=_recheck(store))
+
+
+def dismiss(store: ArticleStore, article_id: str, index: int, code: str, detail: str,
+            reviewer: str | None, restore: bool = False) -> Article:
+    """Mark a flag as a false alarm (kept with who and when), or take that back."""
+    reviewer = require_reviewer(reviewer)
+    if restore:
+        return store.restore_flag(article_id, index, code, detail, reviewer)
+    return store.dismiss(article_id, index, code, detail, reviewer)
+
+
+def _recheck(store: ArticleStore, english_changed: bool = True):
+    """The store hook after a decision: re-check new English, refresh the summary's English.
+
+    Accepting or rejecting leaves the English the checks saw (the machine's), so only the
+    extractive summary, which skips rejected sentences, needs refreshing: no embedding.
+    """
+    terms = glossary(store) if english_changed else None
 
     def recheck(article: Article, changed) -> None:
+        from review import summary as summaries
         from review.pipeline import after_decision
 
-        after_decision(article, changed, terms)
+        if english_changed:
+            after_decision(article, changed, terms)
+        elif changed != "summary":
+            summaries.refresh(article)
 
-    return store.decide(article_id, target, action, reviewer, text=text,
-                        expected_revision=expected_revision, on_change=recheck)
+    return recheck
 
 
 def accept_unflagged(store: ArticleStore, article_id: str, reviewer: str | None,

@@ -39,7 +39,7 @@ def entry(article: Article) -> ArticleEntry:
         id=article.id, title=article.title or article.id,
         reviewed=len(segments) - len(pending), total=len(segments),
         summary_state=article.summary_state(),
-        flagged=sum(1 for s in pending if s.flags),
+        flagged=sum(1 for s in pending if s.active_flags),
         untranslated=sum(1 for s in pending if s.machine is None and s.source.strip()),
     )
 

@@ -25,9 +25,11 @@ class SegmentRow:
     status: str
     reviewer: str | None
     revision: int  # the decision revision this view was built from
-    flags: tuple[Flag, ...]
+    flags: tuple[Flag, ...]  # the flags still standing: dismissed ones are left out
     risk: float | None
     in_summary: bool
+    decided_text: str | None = None  # the approved English, when accepted or corrected
+    dismissed: tuple = ()  # Dismissal records of false alarms: who, when, which flag
 
     @property
     def can_accept(self) -> bool:
@@ -84,8 +86,10 @@ def row(seg: Segment, in_summary: bool = False) -> SegmentRow:
         model=seg.machine.model if seg.machine else None,
         prefill=seg.english or "",
         status=seg.decision.status, reviewer=seg.decision.reviewer,
-        revision=seg.decision.revision, flags=tuple(seg.flags), risk=seg.risk,
+        revision=seg.decision.revision, flags=tuple(seg.active_flags), risk=seg.risk,
         in_summary=in_summary,
+        decided_text=seg.decision.text if seg.decision.status in APPROVED else None,
+        dismissed=tuple(seg.dismissed),
     )
 
 
@@ -98,6 +102,11 @@ def blocks(article: Article, order: str = ORDERS[0]) -> list[SegmentRow | Boiler
         rest = [r for r in rows if r.kind == "boilerplate"]
         return [*review, *([BoilerplateGroup(tuple(rest))] if rest else [])]
     return _grouped(rows)
+
+
+def review_rows(blocks_: list[SegmentRow | BoilerplateGroup]) -> list[SegmentRow]:
+    """The reviewable rows among ``blocks``, in the order shown."""
+    return [b for b in blocks_ if isinstance(b, SegmentRow)]
 
 
 def _risk_key(item: SegmentRow) -> tuple:
@@ -121,7 +130,7 @@ def bulk_accept_targets(article: Article) -> list[tuple[int, int]]:
     """(segment index, decision revision) of every pending row safe to accept unread."""
     return [(seg.index, seg.decision.revision) for seg in article.reviewable()
             if seg.decision.status == "pending" and seg.machine is not None
-            and seg.machine.text.strip() and not seg.flags
+            and seg.machine.text.strip() and not seg.active_flags
             and seg.risk is not None and seg.risk < LOW_RISK]  # never accept unchecked rows
 
 

@@ -1,0 +1,74 @@
+"""Background jobs in the app: start them, and show their progress on every page.
+
+The runner is one per server process (shared by every tab), so a job keeps going when the
+reviewer clicks, navigates or closes the tab.
+"""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from review.store import ArticleStore
+from review.ui.session import flash, md, settings
+
+SHOW_FINISHED = 120  # seconds a finished job's result stays in the sidebar
+POLL = 1.0  # seconds between progress updates while a job runs
+
+
+@st.cache_resource(show_spinner=False)
+def _runner(root: str):
+    from review.jobs import JobRunner
+
+    return JobRunner(root)
+
+
+def runner():
+    """The job runner of the store this server works on."""
+    return _runner(str(ArticleStore().root.resolve()))
+
+
+def start_translation(ids: list[str]) -> None:
+    """Queue a translation job for ``ids`` and re-render the page with its progress."""
+    chosen = settings()
+    job = runner().translate(ids, mt_model=chosen["mt_model"] or None,
+                             summary=chosen["summary"], sum_model=chosen["sum_model"] or None)
+    flash("top", "info", f"{job.label}: running in the background; you can keep reviewing.")
+    st.rerun()
+
+
+def start_recheck() -> None:
+    job = runner().recheck(None)
+    flash("top", "info", f"{job.label}: running in the background.")
+
+
+def panel() -> None:
+    """Sidebar: the running job live, else the last finished one for a while."""
+    if runner().active() is not None:
+        live()
+        return
+    views = runner().views()
+    if views and views[0].finished and time.time() - views[0].finished < SHOW_FINISHED:
+        finished(views[0])
+
+
+@st.fragment(run_every=POLL)
+def live() -> None:
+    job = runner().active()
+    mark = (job.id, job.articles_done) if job else None
+    seen = st.session_state.get("job_seen")
+    st.session_state["job_seen"] = mark
+    if seen is not None and mark != seen:
+        st.rerun()  # an article finished, or the job: show what it stored
+    if job is None:
+        return
+    st.progress(job.done / job.total if job.total else 0.0,
+                text=md(f"{job.label}: {job.article_title or job.article_id or 'starting'}"))
+    st.caption(md(job.message))
+
+
+def finished(job) -> None:
+    if job.errors:
+        st.error(md(f"{job.label}: {len(job.errors)} problem(s): " + "; ".join(job.errors)))
+    else:
+        st.success(md(f"{job.label}: done."))

@@ -1,0 +1,88 @@
+"""The review page's keyboard shortcuts, its compact-row styling and the focus-moving script.
+
+Shortcuts are Streamlit button shortcuts; with Ctrl or Alt held they fire inside a text box
+too, so a reviewer never leaves the editor. The script only moves focus and scrolls: it reads
+no page text and takes nothing but a segment's widget key, which is built from safe ids.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+CONFIRM = "Ctrl+Enter"
+REJECT = "Alt+X"
+UNDO = "Alt+Z"
+NEXT = "Alt+Down"
+PREVIOUS = "Alt+Up"
+NEXT_PENDING = "Alt+N"
+MACHINE_TEXT = "Alt+M"
+
+SHORTCUTS = (
+    (CONFIRM, "confirm: accept the machine text, or save your edit; go to the next pending"),
+    (REJECT, "reject the translation and go to the next pending"),
+    (UNDO, "undo the last decision on this segment"),
+    (NEXT, "next segment"),
+    (PREVIOUS, "previous segment"),
+    (NEXT_PENDING, "next pending segment"),
+    (MACHINE_TEXT, "put the machine text back into the editor"),
+)
+
+# Compact rows: a few lines each, tight spacing; the summary column stays in view; the
+# editor's own "Press Ctrl+Enter to apply" hint is replaced by the page's shortcut list.
+CSS = """<style>
+[data-testid="InputInstructions"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
+.st-key-segment-list [data-testid="stVerticalBlock"] { gap: 0.3rem; }
+[class*="st-key-row-"] { padding: 0.15rem 0.4rem; border-bottom: 1px solid rgba(128,128,128,0.18); }
+[class*="st-key-row-"] [data-testid="stMarkdownContainer"] p {
+  font-size: 0.9rem; line-height: 1.35; margin: 0;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;
+}
+[class*="st-key-row-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
+[class*="st-key-row-"] [data-testid="stColumn"]:last-child p { -webkit-line-clamp: 1; }
+[class*="st-key-current-"] { border: 2px solid #4a90d9; border-radius: 0.5rem; padding: 0.6rem; }
+.st-key-summary-panel { position: sticky; top: 3.75rem; max-height: calc(100vh - 5rem);
+  overflow-y: auto; }
+.st-key-focus-script { display: none; }
+</style>"""
+
+# Alt+key shortcuts fire without a blur, which would leave an edit unsent: blur first, so
+# Streamlit commits the text (and the page keeps it as a draft) before the button runs.
+_BLUR_ON_SHORTCUT = """
+if (!window.__reviewKeys) {
+  window.__reviewKeys = true;
+  document.addEventListener("keydown", function (e) {
+    var el = document.activeElement;
+    if (e.altKey && el && el.tagName === "TEXTAREA") { el.blur(); }
+  }, true);
+}
+"""
+
+_FOCUS = """
+(function () {
+  var key = %s, tries = 0;
+  function focus() {
+    var box = document.querySelector("." + key + " textarea");
+    if (!box) { if (tries++ < 60) { setTimeout(focus, 50); } return; }
+    box.scrollIntoView({block: "center"});
+    box.focus({preventScroll: true});
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+  focus();
+})();
+"""
+
+
+def css_class(key: str) -> str:
+    """Streamlit's CSS class for a keyed element: st-key-<key> with other characters as '-'."""
+    return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def focus_script(container_key: str, nonce: int) -> str:
+    """A script that focuses the editor inside ``container_key`` and scrolls it into view.
+
+    ``nonce`` changes the element, so Streamlit runs the script again for the same segment.
+    (A '<' right before a letter or digit would make the sanitizer drop the script.)
+    """
+    return (f"<script>/* {int(nonce)} */{_BLUR_ON_SHORTCUT}"
+            f"{_FOCUS % json.dumps(css_class(container_key))}</script>")

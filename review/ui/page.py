@@ -1,0 +1,416 @@
+"""The article page: compact rows, one open editor, the summary beside them, keyboard flow.
+
+Everything here runs inside one fragment, so a decision re-renders this article, not the
+sidebar and its article list; the decision logic itself is in ``actions``.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from review.article import Article
+from review.checks.describe import describe
+from review.diff import changed, diff_markdown, word_diff
+from review.errors import ReviewError, StaleRevisionError
+from review.store import ArticleStore
+from review.ui import actions, jobs_panel, keyboard, listing, navigation, rows
+from review.ui.session import (clear_flash, current_key, drafts, flash, md, reviewer,
+                               show_flash, write_url)
+
+REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
+FOCUS = "focus_nonce"  # bumped when the editor should take the focus
+
+
+# -- callbacks: run before the fragment re-renders ----------------------------------------------
+
+def go(article_id: str, index: int | None) -> None:
+    """Make ``index`` the current segment and move the focus to its editor."""
+    if index is not None:
+        st.session_state[current_key(article_id)] = index
+        st.session_state[FOCUS] = st.session_state.get(FOCUS, 0) + 1
+
+
+def _guarded(where: str, work) -> bool:
+    """Run a store action; a refusal becomes a message where the reviewer clicked."""
+    try:
+        work()
+    except StaleRevisionError as err:
+        flash(where, "stale", str(err))
+    except actions.ReplacesCorrectionError:
+        return False
+    except ReviewError as err:
+        flash(where, "error", str(err))
+    else:
+        clear_flash()
+        return True
+    return False
+
+
+def on_confirm(article_id: str, target, view: dict, box_key: str, then: int | None) -> None:
+    """Accept unchanged machine text, save an edit as a correction, or keep what is approved."""
+    where = f"{article_id}:{target}"
+    try:
+        action, text = actions.plan_confirm(view["status"], view["machine"], view["decided"],
+                                            st.session_state.get(box_key))
+    except ReviewError as err:
+        return flash(where, "error", str(err))
+    if action == "keep" or _decide(article_id, target, action, view, text):
+        drafts().pop(box_key, None)
+        go(article_id, then)
+
+
+def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
+    if _decide(article_id, target, "reject", view, None):
+        go(article_id, then)
+
+
+def _decide(article_id: str, target, action: str, view: dict, text: str | None,
+            replace: bool = False) -> bool:
+    def work():
+        actions.decide(ArticleStore(), article_id, target, action, reviewer(), text,
+                       view["revision"], status=view["status"], replace=replace)
+
+    st.session_state.pop(REPLACE, None)
+    done = _guarded(f"{article_id}:{target}", work)
+    if not done and view["status"] == "corrected" and action in ("accept", "reject") \
+            and not replace and reviewer():
+        st.session_state[REPLACE] = {"where": f"{article_id}:{target}", "action": action,
+                                     "view": view}
+    return done
+
+
+def on_replace(article_id: str, target, then: int | None) -> None:
+    """The explicit second step: replace the saved correction after all."""
+    asked = st.session_state.pop(REPLACE, None)
+    if asked and _decide(article_id, target, asked["action"], asked["view"], None,
+                         replace=True):
+        go(article_id, then)
+
+
+def on_undo(article_id: str, target, revision: int) -> None:
+    _guarded(f"{article_id}:{target}", lambda: actions.undo(
+        ArticleStore(), article_id, target, reviewer(), revision))
+
+
+def on_machine_text(box_key: str, machine: str) -> None:
+    st.session_state[box_key] = machine
+
+
+def on_dismiss(article_id: str, index: int, code: str, detail: str, restore: bool) -> None:
+    _guarded(f"{article_id}:{index}", lambda: actions.dismiss(
+        ArticleStore(), article_id, index, code, detail, reviewer(), restore))
+
+
+def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None:
+    try:
+        done, stale = actions.accept_unflagged(ArticleStore(), article_id, reviewer(), targets)
+    except ReviewError as err:
+        return flash("top", "error", str(err))
+    late = f"; {stale} changed in another tab and were left for you" if stale else ""
+    flash("top", "success", f"Accepted {done} unflagged segments{late}.")
+
+
+def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
+    from models import registry
+    from models.base import ModelUnavailable
+    from review.pipeline import retranslate_segment
+
+    store = ArticleStore()
+    try:
+        retranslate_segment(store, article_id, index, registry.get_translator(mt_model or None),
+                            actions.glossary(store))
+    except (ReviewError, ModelUnavailable) as err:
+        flash(f"{article_id}:{index}", "error", str(err))
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+@st.fragment
+def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> None:
+    """One article: header, toolbar, segments with the current one open, summary panel."""
+    try:
+        article = ArticleStore().get(article_id)
+    except ReviewError as err:
+        return st.warning(md(str(err)))
+    blocks = rows.blocks(article, st.session_state.get("order", rows.ORDERS[0]))
+    review = rows.review_rows(blocks)
+    current = navigation.opening(review, st.session_state.get(current_key(article_id)))
+    st.session_state[current_key(article_id)] = current
+    header(article, review)
+    toolbar(article, review, current, waiting)
+    segments, summary = st.columns([5, 2], gap="medium")
+    with segments, st.container(key="segment-list"):
+        segment_list(article, blocks, review, current, mt_model)
+    with summary, st.container(key="summary-panel"):
+        summary_panel(article)
+    write_url(article_id, current)
+    if st.session_state.get(FOCUS) and current is not None:
+        with st.container(key="focus-script"):
+            st.html(keyboard.focus_script(f"seg-{article_id}-{current}",
+                                          st.session_state[FOCUS]),
+                    unsafe_allow_javascript=True)
+
+
+def header(article: Article, review: list[rows.SegmentRow]) -> None:
+    entry = listing.entry(article)
+    reviewed, total, flagged = navigation.progress(review)
+    effort = listing.effort_text(article)
+    st.markdown(f"##### {md(article.title)}")
+    st.progress(reviewed / total if total else 0.0, text=md(
+        f"{reviewed} of {total} segments reviewed"
+        + (f" · {flagged} pending with flags" if flagged else "")
+        + f" · summary {entry.summary_state} · {article.id}" + (f" · {effort}" if effort else "")))
+    show_flash("top")
+
+
+def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None,
+            waiting: tuple[str, ...]) -> None:
+    entry = listing.entry(article)
+    busy = article.id in jobs_panel.runner().busy_ids()
+    targets = rows.bulk_accept_targets(article)
+    visible = navigation.shown(review, st.session_state.get("seg_filter") or "all", current)
+    upcoming = navigation.next_pending(review, current)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        label = "Translating…" if busy else f"Translate ({entry.untranslated})"
+        if st.button(label, type="primary", disabled=busy or not entry.untranslated,
+                     key="translate", help="Translate this article's untranslated segments "
+                                           "in the background (progress in the sidebar)"):
+            jobs_panel.start_translation([article.id])
+        others = [i for i in waiting if i != article.id]
+        if others and st.button(f"Translate all ({len(others) + bool(entry.untranslated)})",
+                                key="translate_all", help="Every article with untranslated "
+                                                          "segments, in the background"):
+            jobs_panel.start_translation([article.id, *others] if entry.untranslated
+                                         else others)
+        st.button(f"Accept unflagged ({len(targets)})", disabled=not targets,
+                  on_click=on_accept_unflagged, args=(article.id, targets), key="accept_all",
+                  help="Accepts pending segments with machine output, no flags and low risk.")
+        st.button("↑", key=f"prev:{article.id}", shortcut=keyboard.PREVIOUS, on_click=go,
+                  args=(article.id, navigation.step(visible, current, -1)),
+                  help="Previous segment")
+        st.button("↓", key=f"next:{article.id}", shortcut=keyboard.NEXT, on_click=go,
+                  args=(article.id, navigation.step(visible, current, 1)), help="Next segment")
+        st.button("Next pending", key="next_pending", shortcut=keyboard.NEXT_PENDING,
+                  on_click=go, args=(article.id, upcoming), disabled=upcoming is None)
+        st.segmented_control("Segments", navigation.SEGMENT_FILTERS, key="seg_filter",
+                             default="all", label_visibility="collapsed")
+        with st.popover("View"):
+            st.radio("Order", rows.ORDERS, key="order")
+            st.toggle("Reviewed English text", key="show_text")
+            st.markdown("**Keyboard**")
+            for keys, what in keyboard.SHORTCUTS:
+                st.markdown(f"`{keys}` {md(what)}")
+    if st.session_state.get("show_text"):
+        reviewed_text(article)
+
+
+def reviewed_text(article: Article) -> None:
+    drafts_too = st.checkbox("Include machine drafts (marked [draft])", key="with_drafts")
+    text = article.reviewed_text(drafts=drafts_too)
+    empty = "Nothing translated yet." if drafts_too else "Nothing approved yet."
+    st.code(text or empty, language=None, wrap_lines=True)
+
+
+def segment_list(article: Article, blocks, review: list[rows.SegmentRow], current: int | None,
+                 mt_model: str) -> None:
+    which = st.session_state.get("seg_filter") or navigation.SEGMENT_FILTERS[0]
+    visible = navigation.shown(review, which, current)
+    shown = {r.index for r in visible}
+    if not shown:
+        st.caption("No segment matches this filter.")
+    for block in blocks:
+        if isinstance(block, rows.BoilerplateGroup):
+            if which == "all":
+                boilerplate(block)
+            continue
+        if block.index not in shown:
+            continue
+        with st.container(key=f"seg-{article.id}-{block.index}"):
+            if block.index == current:
+                editor(article, block, review, mt_model)
+            else:
+                compact_row(article.id, block)
+
+
+def compact_row(article_id: str, row: rows.SegmentRow) -> None:
+    """German | English | status in a few lines; the number button opens it."""
+    draft = row.box_key(article_id) in drafts()
+    with st.container(key=f"row-{article_id}-{row.index}"):
+        number, german, english, status = st.columns([0.6, 4.3, 4.3, 1.9], gap="small")
+        number.button(str(row.index), key=f"goto:{article_id}:{row.index}", type="tertiary",
+                      on_click=go, args=(article_id, row.index), help="Open this segment")
+        german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
+        shown = row.prefill if not draft else drafts()[row.box_key(article_id)]
+        english.markdown(md(shown) if shown else ":gray[_not translated_]")
+        status.markdown(status_word(row) + (" ✎ draft" if draft else ""))
+
+
+def status_word(row: rows.SegmentRow) -> str:
+    color = rows.STATUS_COLORS.get(row.status, "gray")
+    word = f":{color}-badge[{rows.STATUS_ICONS.get(row.status, '')} {row.status}]"
+    if row.flags:
+        word += f" :orange-badge[⚑ {len(row.flags)}]"
+    return word
+
+
+def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow],
+           mt_model: str) -> None:
+    """The current segment: flags, German beside the English editor, buttons, diff, history."""
+    aid, index = article.id, row.index
+    box_key = row.box_key(aid)
+    then = navigation.next_pending(review, index)
+    view = {"status": row.status, "machine": row.machine, "decided": row.decided_text,
+            "revision": row.revision}
+    with st.container(key=f"current-{aid}-{index}"):
+        st.markdown(f"**§{index}** " + badge_line(rows.badges(row)))
+        german, english = st.columns(2, gap="medium")
+        german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
+        with english:
+            text = st.text_area("English", value=drafts().get(box_key, row.prefill),
+                                key=box_key, height=box_height(row),
+                                label_visibility="collapsed",
+                                placeholder="No machine output: type the English translation")
+            if text != row.prefill:
+                drafts()[box_key] = text
+            else:
+                drafts().pop(box_key, None)
+        buttons(aid, index, row, view, box_key, then, mt_model, article.undoable(index))
+        replace_question(aid, index, then)
+        show_flash(f"{aid}:{index}")
+        flags_panel(aid, row)
+        if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
+            st.markdown(diff_markdown(tokens))
+        history(article, index)
+
+
+def buttons(aid: str, index: int, row: rows.SegmentRow, view: dict, box_key: str,
+            then: int | None, mt_model: str, undoable) -> None:
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.button("Confirm", key=f"accept:{aid}:{index}", type="primary",
+                  shortcut=keyboard.CONFIRM, on_click=on_confirm,
+                  args=(aid, index, view, box_key, then),
+                  help="Accepts the machine text, or saves your edit as a correction; "
+                       "then opens the next pending segment")
+        st.button("Save edit", key=f"correct:{aid}:{index}", on_click=on_confirm,
+                  args=(aid, index, view, box_key, index),
+                  help="Saves the box as it is (your correction) and stays here")
+        st.button("Reject", key=f"reject:{aid}:{index}", shortcut=keyboard.REJECT,
+                  on_click=on_reject, args=(aid, index, view, then))
+        st.button("Undo", key=f"undo:{aid}:{index}", shortcut=keyboard.UNDO,
+                  disabled=undoable is None, on_click=on_undo, args=(aid, index, row.revision),
+                  help=None if undoable is None else f"Undo {undoable.action} by "
+                                                      f"{undoable.reviewer}")
+        if row.machine is not None:
+            st.button("Machine text", key=f"machine:{aid}:{index}", type="tertiary",
+                      shortcut=keyboard.MACHINE_TEXT, on_click=on_machine_text,
+                      args=(box_key, row.machine), help="Put the machine text back in the box")
+            st.button("Re-run", key=f"rerun:{aid}:{index}", type="tertiary",
+                      on_click=on_rerun_model, args=(aid, index, mt_model))
+
+
+def replace_question(aid: str, target, then: int | None) -> None:
+    asked = st.session_state.get(REPLACE)
+    if not asked or asked["where"] != f"{aid}:{target}":
+        return
+    what = "accept the machine text" if asked["action"] == "accept" else "reject it"
+    st.warning(f"This segment has a saved correction. Replace it and {what}? "
+               "(Undo can bring it back.)")
+    with st.container(horizontal=True, gap="small"):
+        st.button("Replace correction", key=f"replace:{aid}:{target}", type="primary",
+                  on_click=on_replace, args=(aid, target, then))
+        st.button("Keep correction", key=f"keep:{aid}:{target}",
+                  on_click=st.session_state.pop, args=(REPLACE, None))
+
+
+def flags_panel(aid: str, row: rows.SegmentRow) -> None:
+    """Each flag in plain words (hover for why it matters), dismissable as a false alarm."""
+    for number, flag in enumerate(row.flags):
+        title, why = describe(flag.code)
+        text, dismiss = st.columns([24, 1], vertical_alignment="center")
+        text.markdown(f":orange[⚑ **{md(title)}**]: {md(flag.detail)}", help=why)
+        dismiss.button("✕", key=f"dismiss:{aid}:{row.index}:{number}", type="tertiary",
+                       on_click=on_dismiss, args=(aid, row.index, flag.code, flag.detail, False),
+                       help="Not an error: dismiss this flag (kept with your name; lowers "
+                            "the risk)")
+    for number, gone in enumerate(row.dismissed):
+        text, restore = st.columns([24, 1], vertical_alignment="center")
+        text.caption(md(f"Dismissed by {gone.reviewer} at {gone.time}: "
+                        f"{describe(gone.code)[0]} ({gone.detail})"))
+        restore.button("↺", key=f"restore:{aid}:{row.index}:{number}", type="tertiary",
+                       on_click=on_dismiss, args=(aid, row.index, gone.code, gone.detail, True),
+                       help="Restore this flag")
+
+
+def history(article: Article, target) -> None:
+    entries = article.history_of(target)
+    if not entries:
+        return
+    with st.expander(f"History ({len(entries)})"):
+        for item in reversed(entries):
+            before, after = item.before or {}, item.after or {}
+            st.markdown(md(f"{item.time} · {item.reviewer} · {item.action}: "
+                           f"{before.get('status')} → {after.get('status')}"))
+            if before.get("text") != after.get("text"):
+                st.caption(md(f"{before.get('text') or '—'}  →  {after.get('text') or '—'}"))
+
+
+def badge_line(badges: list[tuple[str, str]]) -> str:
+    return " ".join(f":{color}-badge[{md(text)}]" for color, text in badges)
+
+
+def box_height(row: rows.SegmentRow) -> int:
+    # About 45 characters a line in half the column; grow to fit, within limits.
+    lines = len(row.prefill or row.source) // 45 + 2
+    return max(68, min(150, 24 * lines))
+
+
+def boilerplate(group: rows.BoilerplateGroup) -> None:
+    with st.expander(md(group.title)):
+        for item in group.rows:
+            german, english = st.columns(2, gap="medium")
+            german.markdown(md(item.source))
+            english.markdown(md(item.machine) or "_not translated_")
+
+
+def summary_panel(article: Article) -> None:
+    st.markdown("##### Summary")
+    view = rows.summary_view(article)
+    if view is None:
+        st.info("No summary yet: translate the article, or write one here.")
+        text_key = f"sum:{article.id}:new"
+        st.text_area("Summary", key=text_key, label_visibility="collapsed", height=160)
+        new = {"status": "pending", "machine": None, "decided": None, "revision": 0}
+        st.button("Save summary", key=f"accept:{article.id}:summary", type="primary",
+                  on_click=on_confirm, args=(article.id, "summary", new, text_key, None))
+        show_flash(f"{article.id}:summary")
+        return
+    st.caption(md(view.caption))
+    for flag in view.flags:
+        title, why = describe(flag.code)
+        st.markdown(f":orange[⚑ **{md(title)}**]: {md(flag.detail)}", help=why)
+    key = view.box_key(article.id)
+    text = st.text_area("Summary", value=view.prefill, key=key, height=200,
+                        label_visibility="collapsed")
+    decided = view.prefill if view.status in ("accepted", "corrected") else None
+    state = {"status": view.status, "machine": view.text, "decided": decided,
+             "revision": view.revision}
+    with st.container(horizontal=True, gap="small"):
+        st.button("Confirm", key=f"accept:{article.id}:summary", type="primary",
+                  on_click=on_confirm, args=(article.id, "summary", state, key, None),
+                  help="Accepts the summary, or saves your edit as a correction")
+        st.button("Save edit", key=f"correct:{article.id}:summary",
+                  on_click=on_confirm, args=(article.id, "summary", state, key, None))
+        st.button("Reject", key=f"reject:{article.id}:summary",
+                  on_click=on_reject, args=(article.id, "summary", state, None))
+        st.button("Undo", key=f"undo:{article.id}:summary",
+                  disabled=article.undoable("summary") is None,
+                  on_click=on_undo, args=(article.id, "summary", view.revision))
+    replace_question(article.id, "summary", None)
+    if view.text and changed(tokens := word_diff(view.text, text)):
+        st.markdown(diff_markdown(tokens))
+    show_flash(f"{article.id}:summary")
+    if view.note:
+        st.caption(md(view.note))
+    if view.sources:
+        st.markdown("**Drawn from these German sentences:**")
+        for index, german in view.sources:
+            st.caption(f"§{index}: {md(german)}")
