@@ -1,16 +1,26 @@
-"""Batch translation for scripts and the CLI: many articles, resumable, one failure isolated."""
+"""Batch translation for scripts and the CLI: many articles, resumable, one failure isolated.
+
+Each article is translated under its job lock (``review.pipeline.job_lock``), so two runs on
+one store (two CLI runs, the app and a CLI run) never translate the same article at once: an
+article another run is working on is put off to the end, then awaited, and skipped if that
+run finished it.
+"""
 from __future__ import annotations
 
 import os
 import time
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from review.errors import BadInputError, ReviewError, UnknownArticleError
-from review.pipeline import SUMMARY_METHODS, ArticleResult, ingest_paths, is_done, pending_ids
+from review.pipeline import (CHUNK, SUMMARY_METHODS, ArticleResult, ingest_paths, is_done,
+                             job_lock, pending_ids)
 from review.store import ArticleStore
 
 ArticleStart = Callable[[str, int, int, int], None]  # (id, segments to do, article no., of)
+ArticleWait = Callable[[str, int, int], None]  # (id, article no., of): another run has it
 SegmentProgress = Callable[[int, int], None]
 
 
@@ -22,31 +32,117 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
                        on_article: ArticleStart | None = None,
                        on_segment: SegmentProgress | None = None,
                        on_result: Callable[[ArticleResult], None] | None = None,
-                       errors: list[str] | None = None) -> list[ArticleResult]:
+                       errors: list[str] | None = None,
+                       on_wait: ArticleWait | None = None,
+                       save_every: int = CHUNK) -> list[ArticleResult]:
     """Translate, check and summarize articles; finished ones are skipped unless ``force``.
 
     ``targets`` are article ids or files/folders (ingested first); none means every article in
     the store that is not finished. Bad input files are reported in ``errors``.
+
+    An article that another run (process or thread) is translating is put off to the end of
+    the run; ``on_wait`` is called before its lock is awaited, then it is read again: skipped
+    if the other run finished it, else translated. Results come in the order articles finish.
+    Machine output is saved after every ``save_every`` segments.
     """
     if summary not in SUMMARY_METHODS:
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
     store = store if isinstance(store, ArticleStore) else ArticleStore(store)
     ids = _resolve_targets(store, targets, summary, errors if errors is not None else [])
+    return translate_ids(ids, store=store, mt_model=mt_model, engine=engine, summary=summary,
+                         sum_model=sum_model, glossary=glossary, force=force,
+                         on_article=on_article, on_segment=on_segment, on_result=on_result,
+                         on_wait=on_wait, save_every=save_every)
+
+
+def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | None = None,
+                  engine: str | None = None, summary: str = "extractive",
+                  sum_model: str | None = None, glossary: str | Path | None = None,
+                  force: bool = False, on_article: ArticleStart | None = None,
+                  on_segment: SegmentProgress | None = None,
+                  on_result: Callable[[ArticleResult], None] | None = None,
+                  on_wait: ArticleWait | None = None,
+                  save_every: int = CHUNK) -> list[ArticleResult]:
+    """``translate_articles`` for ids of stored articles, taken as ids (never as file names)."""
+    if summary not in SUMMARY_METHODS:
+        raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
     if not force and not any(_needs_work(store, i, summary) for i in ids):
         engines = (None, None, None)  # nothing to do: don't pay for loading a model
     else:
         engines = _engines(store, mt_model, engine, summary, sum_model, glossary)
     translator, summarizer, gloss = engines
     results = []
-    for number, article_id in enumerate(ids, 1):
-        start = (lambda aid, todo, n=number: on_article(aid, todo, n, len(ids))) if on_article \
-            else None
-        result = translate_one(store, article_id, translator, summary, summarizer, gloss, force,
-                               start, on_segment)
-        results.append(result)
-        if on_result:
-            on_result(result)
+    total = len(ids)
+
+    def wait(article_id: str, number: int) -> None:
+        if on_wait:
+            on_wait(article_id, number, total)
+
+    with closing(in_lock_order(store, ids, wait)) as turns:  # an exception releases the lock
+        for number, turn in enumerate(turns, 1):
+            if turn.error:
+                result = ArticleResult(turn.id, "failed", error=turn.error)
+            else:
+                start = (lambda aid, todo, n=number: on_article(aid, todo, n, total)) \
+                    if on_article else None
+                # Under --force, an article another run changed while we waited is fresh.
+                result = translate_one(store, turn.id, translator, summary, summarizer, gloss,
+                                       force and not turn.changed, start, on_segment,
+                                       save_every=save_every, lock=False)
+            results.append(result)
+            if on_result:
+                on_result(result)
     return results
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An article whose job lock the caller holds now (unless ``error`` says why not)."""
+    id: str
+    waited: bool = False  # another run held it; we waited for it to finish
+    changed: bool = False  # it was written meanwhile (its revision moved while we waited)
+    error: str | None = None  # the lock could not be taken (bad id, unwritable store)
+
+
+def in_lock_order(store: ArticleStore, ids: Sequence[str],
+                  on_wait: Callable[[str, int], None] | None = None) -> Iterator[Turn]:
+    """Yield each article while holding its job lock; articles busy elsewhere come last.
+
+    Each article's lock is tried without waiting; a busy one is put off. The put-off ones are
+    then awaited in turn (``on_wait(id, number)`` first, numbering articles in the order they
+    are yielded). The lock is released when the caller asks for the next article.
+    """
+    deferred: list[tuple[str, int | None]] = []
+    number = 0
+    for article_id in ids:
+        try:
+            with job_lock(store, article_id, wait=False) as held:
+                if held:
+                    number += 1
+                    yield Turn(article_id)
+                    continue
+        except ReviewError as err:
+            number += 1
+            yield Turn(article_id, error=str(err))
+            continue
+        deferred.append((article_id, _revision(store, article_id)))
+    for article_id, seen in deferred:
+        number += 1
+        if on_wait:
+            on_wait(article_id, number)
+        try:
+            with job_lock(store, article_id, wait=True):
+                yield Turn(article_id, waited=True,
+                           changed=_revision(store, article_id) != seen)
+        except ReviewError as err:
+            yield Turn(article_id, error=str(err))
+
+
+def _revision(store: ArticleStore, article_id: str) -> int | None:
+    try:
+        return store.get(article_id).revision
+    except ReviewError:
+        return None
 
 
 def _resolve_targets(store, targets, summary, errors) -> list[str]:
@@ -89,8 +185,39 @@ def _engines(store, mt_model, engine, summary, sum_model, glossary):
 def translate_one(store: ArticleStore, article_id: str, translator, summary: str,
                   summarizer=None, glossary=None, force: bool = False,
                   on_article: Callable[[str, int], None] | None = None,
-                  on_segment: SegmentProgress | None = None) -> ArticleResult:
-    """One article, its failure caught and reported in the result, never raised."""
+                  on_segment: SegmentProgress | None = None, *, save_every: int = CHUNK,
+                  lock: bool = True,
+                  on_wait: Callable[[str], None] | None = None) -> ArticleResult:
+    """One article, its failure caught and reported in the result, never raised.
+
+    With ``lock`` (the default) it takes the article's job lock; if another run holds it,
+    ``on_wait(id)`` is called and the lock awaited, then the article is read again and skipped
+    if that run finished it. ``lock=False`` is for a caller already holding the lock.
+    """
+    if not lock:
+        return _translate_locked(store, article_id, translator, summary, summarizer, glossary,
+                                 force, on_article, on_segment, save_every)
+    try:
+        with job_lock(store, article_id, wait=False) as held:
+            if held:
+                return _translate_locked(store, article_id, translator, summary, summarizer,
+                                         glossary, force, on_article, on_segment, save_every)
+        seen = _revision(store, article_id)
+        if on_wait:
+            on_wait(article_id)
+        with job_lock(store, article_id, wait=True):
+            changed = _revision(store, article_id) != seen
+            return _translate_locked(store, article_id, translator, summary, summarizer,
+                                     glossary, force and not changed, on_article, on_segment,
+                                     save_every)
+    except ReviewError as err:  # the lock itself: a bad id or an unwritable store
+        return ArticleResult(article_id, "failed", error=str(err))
+
+
+def _translate_locked(store: ArticleStore, article_id: str, translator, summary: str,
+                      summarizer, glossary, force: bool,
+                      on_article: Callable[[str, int], None] | None,
+                      on_segment: SegmentProgress | None, save_every: int) -> ArticleResult:
     from review.pipeline import todo_segments, translate_article
 
     started = time.perf_counter()
@@ -103,7 +230,7 @@ def translate_one(store: ArticleStore, article_id: str, translator, summary: str
         if on_article:
             on_article(article_id, len(todo_segments(article)))
         article = translate_article(store, article_id, translator, summary, summarizer,
-                                    glossary, on_segment)
+                                    glossary, on_segment, save_every=save_every)
     except ReviewError as err:
         return ArticleResult(article_id, "failed", error=str(err))
     except Exception as err:  # one broken article must not stop the batch

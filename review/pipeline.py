@@ -5,9 +5,10 @@ lock, so reviewers' decisions made meanwhile are never overwritten.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from models.base import Summarizer, Translator
 from review.article import Article, MachineOutput, Segment
@@ -15,6 +16,7 @@ from review.store import ArticleStore
 
 SUMMARY_METHODS = ("extractive", "abstractive", "none")
 CHUNK = 32  # segments translated between saves: bounds what an interruption can lose
+JOB_LOCK_SUFFIX = ".job.lock"  # <store>/.locks/<id>.job.lock, beside the store's <id>.lock
 
 Progress = Callable[[int, int], None]
 
@@ -55,20 +57,76 @@ def _has_summary(article: Article, method: str) -> bool:
                                     or current.decision.status != "pending")
 
 
+@contextmanager
+def job_lock(store: ArticleStore, article_id: str, wait: bool = True,
+             timeout: float | None = None) -> Iterator[bool]:
+    """Hold ``article_id``'s job lock: one translation of an article at a time, anywhere.
+
+    Yields True once held. With ``wait=False`` (or when ``timeout`` seconds pass) it yields
+    False at once if another job holds it: another process (a CLI run, another app server) or
+    another thread of this one (the app's job runner, a second batch). ``wait=True`` without
+    a timeout waits as long as the other job runs; a holder that dies releases the lock.
+
+    It is separate from the store's write lock ``<id>.lock``, which every write takes for
+    milliseconds, so reviewers keep deciding while an article is being translated. Each call
+    opens its own lock (not a singleton, not thread-local): flock locks on separate opens
+    conflict between the threads of one process just as between processes, whereas a shared
+    singleton would let a second thread "re-enter" it. So it is not reentrant: never nest two
+    job locks on the same article in one thread.
+    """
+    from filelock import FileLock, Timeout
+
+    from review.errors import UnknownArticleError
+    from review.ingest import safe_id
+    from review.store import StoreUnwritableError
+
+    if not article_id or safe_id(str(article_id)) != article_id:
+        store.get(str(article_id))  # raises UnknownArticleError naming the store's articles
+        raise UnknownArticleError(f"no article {article_id!r} in {store.root}")
+    folder = store.root / ".locks"
+    lock = FileLock(folder / f"{article_id}{JOB_LOCK_SUFFIX}", thread_local=False,
+                    is_singleton=False, preserve_lock_file=True)
+    limit = 0 if not wait else (-1 if timeout is None else timeout)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock.acquire(timeout=limit)
+        held = True
+    except Timeout:  # a TimeoutError, so an OSError: caught first
+        held = False
+    except OSError as err:
+        raise StoreUnwritableError(
+            f"cannot write to the store {store.root} ({err.strerror or err}); check that it is "
+            "a writable folder, or pass --store DIR") from None
+    if not held:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+
+
 def translate_article(store: ArticleStore, article_id: str, translator: Translator,
                       summary: str = "extractive", summarizer: Summarizer | None = None,
-                      glossary=None, progress: Progress | None = None) -> Article:
-    """Translate the pending segments of one article, then check and summarize it."""
+                      glossary=None, progress: Progress | None = None,
+                      save_every: int = CHUNK) -> Article:
+    """Translate the pending segments of one article, then check and summarize it.
+
+    The machine output is saved after every ``save_every`` segments, so an interruption loses
+    at most that many. The caller should hold the article's ``job_lock``.
+    """
     from models.embed import using_all_cores
     from review import source_embeddings
 
+    if save_every < 1:
+        raise ValueError(f"save_every must be at least 1, not {save_every}")
     article = store.get(article_id)
     with using_all_cores():  # nothing is generating yet
         source_embeddings.keep(store, article)
     todo = todo_segments(article)
     done = 0
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start:start + CHUNK]
+    for start in range(0, len(todo), save_every):
+        chunk = todo[start:start + save_every]
 
         def chunk_progress(n: int, _total: int, base=done) -> None:
             if progress:

@@ -32,6 +32,17 @@ class _Bars:
         self.segments = tqdm(total=todo, desc="segments", unit="seg", file=sys.stderr,
                              position=1, leave=False)
 
+    def wait(self, article_id: str, number: int, total: int) -> None:
+        """Another run is translating this article: say so while waiting for it."""
+        if self.silent:
+            return
+        from tqdm import tqdm
+
+        if self.articles is None:
+            self.articles = tqdm(total=total, desc="articles", unit="art", file=sys.stderr,
+                                 position=0)
+        self.articles.set_postfix_str(f"{article_id} (waiting for another run to finish it)")
+
     def segment(self, done: int, total: int) -> None:
         if self.segments is not None:
             self.segments.total = total
@@ -69,7 +80,9 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
     """Translate, check and summarize articles: ids in the store, or files/folders to add.
 
     With no TARGETS, every unfinished article in the store. Finished articles are skipped, so
-    an interrupted run resumes where it stopped. Exit 0 when all succeeded, 1 when some
+    an interrupted run resumes where it stopped. Runs at the same time on one store (or the
+    app) never translate an article twice: one another run is working on is left to the end,
+    awaited, and skipped if that run finished it. Exit 0 when all succeeded, 1 when some
     articles failed (the others are saved), 2 on bad usage or input.
 
     \b
@@ -98,7 +111,7 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
             list(targets), store=store, mt_model=mt_model,
             engine=None if engine == "auto" else engine, summary=summary, sum_model=sum_model,
             glossary=glossary, force=force, on_article=bars.article, on_segment=bars.segment,
-            on_result=report, errors=errors)
+            on_result=report, errors=errors, on_wait=bars.wait)
     finally:
         bars.close()
     for line in errors:
