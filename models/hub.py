@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from models.base import ModelUnavailable, one_line
 
@@ -16,6 +19,11 @@ PULL = "`python -m review models pull`"
 # What a model needs to load; repos also hold TF/Flax/Rust weights we never use.
 _CONFIG_FILES = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
 _WEIGHTS = ("*.safetensors", "pytorch_model*.bin")
+
+
+# (bytes done, bytes in all so far, model id); the total grows as the hub starts each file.
+DownloadListener = Callable[[int, int, str], None]
+_listening = threading.local()
 
 
 class NotOffline(ModelUnavailable):
@@ -87,20 +95,124 @@ def cached_snapshot(model_id: str) -> Path | None:
 
 
 def fetch(model_id: str, role: str) -> Path:
-    """Download what the model needs into the HF cache, with a progress bar."""
+    """Download what the model needs into the HF cache, with a progress bar.
+
+    Inside ``download_progress(callback)`` in this thread, the bytes go to the callback
+    instead of a bar on stderr.
+    """
     from huggingface_hub import HfApi, snapshot_download
 
     _require_hub_reachable(model_id, role)
+    listeners = tuple(_listeners())
+    bars = progress_tqdm(model_id, listeners) if listeners else None
     try:
         files = HfApi().list_repo_files(model_id)
         weights = [f for f in files if f.endswith(".safetensors")] or \
                   [f for f in files if f.startswith("pytorch_model") and f.endswith(".bin")]
         path = snapshot_download(model_id, cache_dir=_cache_dir(),
-                                 allow_patterns=_CONFIG_FILES + weights)
+                                 allow_patterns=_CONFIG_FILES + weights, tqdm_class=bars)
     except Exception as err:
         raise ModelUnavailable(f"{role} model {model_id} could not be downloaded "
                                f"({one_line(err)}): {_fix(role)}") from err
     return Path(path)
+
+
+@contextmanager
+def download_progress(callback: DownloadListener) -> Iterator[None]:
+    """Report model downloads started in this thread to ``callback(done, total, model_id)``.
+
+    Any ``fetch`` this thread makes inside the block (e.g. ``registry.get_translator`` for a
+    model not cached yet) calls it as bytes arrive; ``done`` and ``total`` are bytes, and the
+    total grows as each file starts. The hub downloads files in worker threads, so the callback
+    is called from those: keep it quick and thread-safe (e.g. set a message under a lock). Its
+    exceptions are ignored, so a broken listener never breaks a download. Blocks nest.
+    """
+    listeners = _listeners()
+    listeners.append(callback)
+    try:
+        yield
+    finally:
+        for i in range(len(listeners) - 1, -1, -1):
+            if listeners[i] is callback:
+                del listeners[i]
+                break
+
+
+def _listeners() -> list[DownloadListener]:
+    if not hasattr(_listening, "callbacks"):
+        _listening.callbacks = []
+    return _listening.callbacks
+
+
+class _NullFile:
+    """Where the listening bars print: nowhere (the listeners show the progress)."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Download:
+    """One fetch's byte counts, gathered from its bars, which the hub updates from threads."""
+
+    def __init__(self, model_id: str, listeners: tuple[DownloadListener, ...]):
+        self.model_id, self.listeners = model_id, listeners
+        self.lock = threading.Lock()
+        self.bars: dict[int, list[int]] = {}  # bar id -> [bytes done, its total]
+
+    def track(self, bar, added: float = 0, new_total_only: bool = False) -> None:
+        total_now = int(getattr(bar, "total", 0) or 0)
+        with self.lock:
+            counts = self.bars.setdefault(id(bar), [0, -1])
+            if new_total_only and counts[1] == total_now:
+                return
+            counts[0] += int(added or 0)
+            counts[1] = total_now
+            # The hub keeps two byte bars (bytes received, bytes written); they agree for plain
+            # downloads. Report the one furthest along, never above its own total.
+            done, total = max(self.bars.values())
+            total = max(total, done)
+        for listener in self.listeners:
+            try:
+                listener(done, total, self.model_id)
+            except Exception:  # a listener's bug must not break the download
+                pass
+
+
+def progress_tqdm(model_id: str, listeners: tuple[DownloadListener, ...]) -> type:
+    """A ``tqdm`` class for ``snapshot_download(tqdm_class=...)`` that forwards byte counts.
+
+    The hub makes its byte bars (``unit="B"``) with this class, raises their ``total`` as
+    files start and calls ``update(n)`` from its download threads; each update reaches every
+    listener as ``(done, total, model_id)``. Other bars (files fetched) are ignored; nothing is
+    printed.
+    """
+    from tqdm.auto import tqdm
+
+    download = _Download(model_id, tuple(listeners))
+
+    class ListeningTqdm(tqdm):
+        def __init__(self, *args, **kwargs):
+            kwargs.pop("name", None)  # only the hub's own tqdm takes it
+            kwargs["file"], kwargs["disable"] = _NullFile(), False
+            self._counts_bytes = kwargs.get("unit") == "B"
+            super().__init__(*args, **kwargs)
+            if self._counts_bytes:
+                download.track(self, kwargs.get("initial") or 0)
+
+        def update(self, n=1):
+            if self._counts_bytes:
+                download.track(self, n)
+            return super().update(n)
+
+        def refresh(self, *args, **kwargs):  # the hub calls it after raising ``total``
+            if getattr(self, "_counts_bytes", False):
+                download.track(self, new_total_only=True)
+            return super().refresh(*args, **kwargs)
+
+    return ListeningTqdm
 
 
 def _require_hub_reachable(model_id: str, role: str) -> None:
