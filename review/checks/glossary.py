@@ -127,6 +127,85 @@ def glossary_csv(rows: list[dict[str, str]], name: str = "glossary") -> str:
     return text
 
 
+DNT_NOTE = re.compile(r"(dnt|do not translate)\b[\s:;,.\-–—]*", re.IGNORECASE)
+TABLE_COLUMNS = ("de", "en", "keep", "note")
+
+
+def glossary_table(path: str | Path) -> list[dict]:
+    """The glossary as editor rows {de, en, keep, note}; none when the file is missing.
+
+    ``keep`` is True for a do-not-translate term (its German stays as it is); its ``en`` is
+    then empty and a leading "dnt"/"do not translate" is taken off its note, since ``keep``
+    says it. Other rows give their English alternatives joined by " | ".
+    """
+    rows = []
+    for entry in load_glossary(path).entries:
+        note = entry.note
+        if entry.dnt and DNT_NOTE.match(note.strip()):
+            note = DNT_NOTE.sub("", note.strip(), count=1)
+        rows.append({"de": entry.de, "en": "" if entry.dnt else " | ".join(entry.en),
+                     "keep": entry.dnt, "note": note})
+    return rows
+
+
+def table_csv(rows: list[dict], name: str = "glossary") -> str:
+    """CSV text for editor rows {de, en, keep, note}, refusing a row it cannot write as meant.
+
+    Rows are numbered from 1 as the editor lists them; completely empty rows are dropped. A
+    row with ``keep`` is written as do-not-translate (``de,,dnt`` or ``de,,dnt: note``), which
+    ``load_glossary`` reads back as such. BadInputError names the row when a German term has no
+    English and ``keep`` is not ticked, when English has no German term, when a kept term also
+    has other English, or when an unticked row's note starts with "dnt".
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["de", "en", "note"])
+    for number, row in enumerate(rows, 1):
+        de, en, note = (_cell(row.get(key)) for key in ("de", "en", "note"))
+        keep = _ticked(row.get("keep"))
+        if not (de or en or note):
+            continue  # an empty row, ticked or not, is nothing to keep
+        label = f"{name} row {number}"
+        if not de:
+            raise BadInputError(f"{label} has no German term (English {en or '-'!r}, note "
+                                f"{note or '-'!r}): type the German term, or delete the row")
+        if keep:
+            if en and en != de:
+                raise BadInputError(
+                    f"{label} {de!r} is ticked 'keep as is' but has the English {en!r}: clear "
+                    "the English to keep the German term, or untick 'keep as is'")
+            note = note if DNT_NOTE.match(note) else (f"dnt: {note}" if note else "dnt")
+            writer.writerow([de, "", note])
+            continue
+        if not en:
+            raise BadInputError(
+                f"{label} {de!r} has no English: type the English, or tick 'keep as is' to keep "
+                "the German term")
+        if DNT_NOTE.match(note):
+            raise BadInputError(
+                f"{label} {de!r}: a note starting {note.split()[0]!r} marks a term to keep as it "
+                "is: tick 'keep as is' and clear the English, or change the note")
+        writer.writerow([de, en, note])
+    text = out.getvalue()
+    parse_glossary(text, name)  # refuse what could not be read back
+    return text
+
+
+def _cell(value) -> str:
+    """An editor cell as one line of text: None and NaN (an empty pandas cell) are empty."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _ticked(value) -> bool:
+    if value is None or (isinstance(value, float) and value != value):
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "y", "x", "keep"}
+    return bool(value)
+
+
 def parse_glossary(text: str, name: str = "glossary") -> Glossary:
     """Glossary rows from CSV text; a malformed row raises BadInputError naming the line."""
     entries = []
