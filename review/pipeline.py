@@ -155,6 +155,7 @@ def _set_machine(article: Article, machine: dict[int, MachineOutput]) -> None:
 def run_checks(store: ArticleStore, article_id: str, glossary=None) -> Article:
     """Run the quality checks on a snapshot and store them for segments still unchanged."""
     from review.checks import check_article
+    from review.checks.core import apply_result
 
     snapshot = store.get(article_id)
     check_article(snapshot, glossary=glossary)
@@ -164,7 +165,7 @@ def run_checks(store: ArticleStore, article_id: str, glossary=None) -> Article:
         for seg in article.segments:
             new = checked.get(seg.index)
             if new is not None and new.english == seg.english:
-                seg.flags, seg.similarity, seg.risk = new.flags, new.similarity, new.risk
+                apply_result(seg, new)
 
     return store.update(article_id, merge)
 
@@ -210,13 +211,14 @@ def retranslate_segment(store: ArticleStore, article_id: str, index: int,
 def recheck_segment(article: Article, seg: Segment, glossary=None) -> None:
     """Re-run the checks on one segment's current English, in place."""
     from review.checks import check_pairs
+    from review.checks.core import apply_result
 
     english = seg.english
     if seg.kind == "boilerplate" or english is None:
         return
     confidence = seg.machine.confidence if seg.machine and english == seg.machine.text else None
     result = check_pairs([seg.source], [english], [confidence], glossary=glossary)[0]
-    seg.flags, seg.similarity, seg.risk = result.flags, result.similarity, result.risk
+    apply_result(seg, result)
 
 
 def after_decision(article: Article, target, glossary=None) -> None:

@@ -59,6 +59,24 @@ def article_buttons(at: AppTest) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", label) for label in labels]
 
 
+def wait_for_jobs(at: AppTest) -> AppTest:
+    """Translation runs as a background job: wait for it, then show what it stored."""
+    from review.ui import jobs_panel
+
+    runner = jobs_panel._runner(str(ArticleStore().root.resolve()))
+    for view in runner.views():
+        runner.wait(view.id, timeout=120)
+    at = at.run()
+    assert not at.exception, at.exception[0].message
+    return at
+
+
+def title(at: AppTest) -> str:
+    """The open article's title, the page's first small heading."""
+    heading = next(m.value for m in at.main.markdown if m.value.startswith("##### "))
+    return re.sub(r"\\(.)", r"\1", heading[6:])
+
+
 def english_box(at: AppTest, article_id: str, index: int):
     prefix = f"en:{article_id}:{index}:"
     return next(box for box in at.text_area if (box.key or "").startswith(prefix))
@@ -97,7 +115,7 @@ def test_review_flow_from_seeds_to_decisions_on_disk(tiny_env, store_dir):
     article_id = at.session_state["article_pick"]
     assert stored(store_dir, article_id)["title"] == GERMAN.splitlines()[0]
 
-    at = click(at, "translate")
+    at = wait_for_jobs(click(at, "translate"))
     data = stored(store_dir, article_id)
     reviewable = [s for s in data["segments"] if s["kind"] != "boilerplate"]
     assert all(s["machine"] for s in reviewable) and data["summary"]["text"]
@@ -108,9 +126,9 @@ def test_review_flow_from_seeds_to_decisions_on_disk(tiny_env, store_dir):
     assert segment(stored(store_dir, article_id), first)["decision"]["status"] == "pending"
 
     at = at.sidebar.text_input(key="reviewer").input("anna").run()
-    at = click(at, f"accept:{article_id}:{first}")
+    at = click(at, f"accept:{article_id}:{first}")  # Confirm, and on to the next pending
     english_box(at, article_id, second).input("The minister said it costs 12 million euros.")
-    at = click(at, f"correct:{article_id}:{second}")
+    at = click(at, f"accept:{article_id}:{second}")  # Confirm saves the edit
     at = click(at, f"reject:{article_id}:{third}")
     at = click(at, f"accept:{article_id}:summary")
     assert not at.exception and not messages(at, "error")
@@ -127,10 +145,12 @@ def test_review_flow_from_seeds_to_decisions_on_disk(tiny_env, store_dir):
     assert [(h["target"], h["action"], h["reviewer"]) for h in data["history"]] == [
         (f"segment:{first}", "accept", "anna"), (f"segment:{second}", "correct", "anna"),
         (f"segment:{third}", "reject", "anna"), ("summary", "accept", "anna")]
-    # The correction is shown as a word diff against the machine output.
+    # Back on the corrected segment: its word diff against the machine output.
+    at = click(at, f"goto:{article_id}:{second}")
     assert any(":green[**" in m.value and "12 million" in m.value for m in at.markdown)
     # 1 of 3 decided segments accepted as is; the correction's effort is scored.
-    assert any("33% accepted as is" in c.value and "chrF" in c.value for c in at.caption)
+    assert "33% accepted as is" in at.main.progress[0].text and "chrF" in at.main.progress[0].text
+    at = at.toggle(key="show_text").set_value(True).run()
     assert "The minister said it costs 12 million euros." in at.code[0].value
 
 
@@ -142,7 +162,7 @@ def test_without_models_the_app_still_works_for_human_translation(offline_env, s
     assert "not available offline" in messages(at, "warning")
     assert "python -m review models pull" in messages(at, "warning")
 
-    at = click(at, "translate")
+    at = wait_for_jobs(click(at, "translate"))
     assert "not available offline" in messages(at, "error") and not at.exception
 
     english_box(at, article_id, 0).input("The government in Berlin adopted new rules.")
@@ -160,7 +180,7 @@ def test_without_models_the_app_still_works_for_human_translation(offline_env, s
 
 def test_rerun_model_replaces_one_segments_machine_output(tiny_env, tiny_marian, store_dir):
     article_id = add_machine_article()
-    at = open_app()
+    at = click(open_app(), f"goto:{article_id}:1")
     at = click(at, f"rerun:{article_id}:1")
     data = stored(store_dir, article_id)
     assert segment(data, 1)["machine"]["model"] == str(tiny_marian)
@@ -178,7 +198,7 @@ def test_opens_on_the_first_article_that_needs_review(offline_env, store_dir):
         title="Hafen", id="zz-hafen"))
     at = open_app()
     assert at.session_state["article_pick"] == todo.id
-    assert at.main.subheader[0].value == "Hafen"
+    assert title(at) == "Hafen"
     assert article_buttons(at)[0] == "Neue Regeln — 3/3 reviewed · summary missing"
 
 
@@ -217,12 +237,13 @@ def test_accept_all_unflagged_skips_flagged_segments(offline_env, store_dir):
     article_id = add_machine_article(flag_index=1)
     at = open_app()
     at.sidebar.text_input(key="reviewer").input("anna").run()
-    assert at.button(key="accept_all").label == "Accept all unflagged (2)"
+    assert at.button(key="accept_all").label == "Accept unflagged (2)"
     at = click(at, "accept_all")
     statuses = [s["decision"]["status"] for s in stored(store_dir, article_id)["segments"]]
     assert statuses == ["accepted", "pending", "accepted"]
     assert "Accepted 2 unflagged segments" in messages(at, "success")
-    assert "numbers" in " ".join(m.value for m in at.markdown)  # the flag stays visible
+    # The flagged one is now the open segment, its flag in words with its detail.
+    assert "12 is missing" in " ".join(m.value for m in at.markdown)
 
 
 def test_risk_order_puts_the_riskiest_segment_first(offline_env, store_dir):
@@ -230,7 +251,9 @@ def test_risk_order_puts_the_riskiest_segment_first(offline_env, store_dir):
     ArticleStore().update(article_id, lambda a: setattr(a.segments[2], "risk", 0.9))
     at = open_app()
     at = at.radio(key="order").set_value("highest risk first").run()
-    assert english_box(at, article_id, 2).key == at.main.text_area[0].key
+    rows = [b.key.rsplit(":", 1)[1] for b in at.main.button
+            if b.key and b.key.startswith((f"goto:{article_id}:", f"accept:{article_id}:"))]
+    assert rows[0] == "2"
 
 
 def test_upload_and_paste_add_articles_and_filter(offline_env, store_dir):
@@ -248,9 +271,9 @@ def test_upload_and_paste_add_articles_and_filter(offline_env, store_dir):
         "teilte die Behörde mit.")
     at = click(at, "add_paste")
     assert len(article_buttons(at)) == 2
-    assert at.main.subheader[0].value.startswith("Im Hafen von Hamburg")  # the new one is open
+    assert title(at).startswith("Im Hafen von Hamburg")  # the new one is open
     at = click(at, "open:regeln")
-    assert at.main.subheader[0].value.startswith("Die Regierung in Berlin")
+    assert title(at).startswith("Die Regierung in Berlin")
     at = at.sidebar.radio(key="article_filter").set_value("done").run()
     assert "No article matches this filter." in " ".join(c.value for c in at.sidebar.caption)
 

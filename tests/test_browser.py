@@ -1,4 +1,8 @@
-"""End to end in a real browser: `streamlit run app.py` on localhost, driven by Playwright."""
+"""The review page in a real browser: `streamlit run app.py` driven by Playwright in Chromium.
+
+One server and one browser for the module; each test works on its own article in the module's
+store and checks what the reviewer sees and what is on disk.
+"""
 from __future__ import annotations
 
 import json
@@ -19,8 +23,12 @@ from review.store import ArticleStore
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
-          "Der Minister sagte, die Kosten lägen bei 12 Millionen Euro.")
+          "Der Minister sagte, die Kosten lägen bei 12 Millionen Euro.\n"
+          "Die Opposition kritisierte den Plan scharf und kündigte Widerstand an.\n"
+          "Im Hafen von Hamburg legten weniger Schiffe an als im Vorjahr.\n"
+          "Die Behörde teilte das am Dienstag mit.")
 CORRECTION = "The minister said the costs were 12 million euros."
+WAIT = 30_000  # ms: a click on a busy 2-core machine
 
 
 def free_port() -> int:
@@ -42,85 +50,283 @@ def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> No
     raise TimeoutError(f"streamlit did not answer on port {port} within {timeout:.0f}s")
 
 
-@pytest.fixture
-def translated_article(store_dir, tiny_marian) -> str:
-    """A stored article with machine output from the tiny model, through the real pipeline."""
-    from models import registry
+def eventually(check, timeout: float = 30, what: str = "the store to change"):
+    """Poll ``check`` until it returns a truthy value; fail naming what never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
 
-    store = ArticleStore(store_dir)
-    article = store.add(article_from_text(GERMAN, title="Neue Regeln"))
-    translate_article(store, article.id, registry.get_translator(str(tiny_marian)))
-    return article.id
+
+@pytest.fixture(scope="module")
+def store_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("browser-store")
 
 
-@pytest.fixture
-def server(store_dir, tiny_marian, tmp_path):
+@pytest.fixture(scope="module")
+def server(store_root, tiny_marian, tmp_path_factory):
     port = free_port()
-    env = {**os.environ, "REVIEW_STORE": str(store_dir), "REVIEW_MT_MODEL": str(tiny_marian),
+    env = {**os.environ, "REVIEW_STORE": str(store_root), "REVIEW_MT_MODEL": str(tiny_marian),
            "HF_HUB_OFFLINE": "1"}
-    log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(port, proc)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        proc.terminate()
+    log_path = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            wait_healthy(port, proc)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    assert b"Traceback" not in log_path.read_bytes(), log_path.read_text(errors="replace")
 
 
-def decision(store_dir: Path, article_id: str, index: int) -> dict:
-    data = json.loads((store_dir / f"{article_id}.json").read_text(encoding="utf-8"))
-    return next(s for s in data["segments"] if s["index"] == index)["decision"]
-
-
-def test_reviewer_accepts_a_segment_in_a_real_browser(translated_article, server, store_dir,
-                                                      tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"])
-        try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1300})
-            page.goto(server)
-            expect(page.get_by_text(GERMAN.splitlines()[0], exact=True)).to_be_visible(
-                timeout=60_000)
-            # Streamlit marks each keyed widget with the class st-key-<key, other chars as "-">;
-            # a positional locator could land on another row's button while the page re-renders.
-            accept = page.locator(f".st-key-accept-{translated_article}-0 button")
-            expect(accept).to_be_enabled(timeout=30_000)
+        yield chromium
+        chromium.close()
 
-            name = page.get_by_role("textbox", name="Reviewer name")
-            name.fill("anna")
-            name.press("Enter")
-            accept.click()
-            expect(page.get_by_text("accepted by anna")).to_be_visible(timeout=30_000)
 
-            saved = decision(store_dir, translated_article, 0)
-            assert (saved["status"], saved["reviewer"]) == ("accepted", "anna")
-            assert decision(store_dir, translated_article, 1)["status"] == "pending"
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    tab = context.new_page()
+    yield tab
+    context.close()
 
-            # Type a correction and click straight on Save: the typed text must be what is saved.
-            page.get_by_test_id("stMain").locator("textarea").nth(1).fill(CORRECTION)
-            page.locator(f".st-key-correct-{translated_article}-1 button").click()
-            expect(page.get_by_text("corrected by anna")).to_be_visible(timeout=30_000)
-            saved = decision(store_dir, translated_article, 1)
-            assert (saved["status"], saved["text"]) == ("corrected", CORRECTION)
-            # Streamlit scrolls inside its own container; show the page from the top.
-            page.get_by_test_id("stMain").evaluate("main => main.scrollTo(0, 0)")
-            page.wait_for_timeout(300)
-            page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
-        finally:
-            browser.close()
-    assert (tmp_path / "review.png").stat().st_size > 10_000
+
+def add_article(store_root: Path, tiny_marian: Path, name: str, text: str = GERMAN,
+                translate: bool = True) -> str:
+    """An article of its own for one test, translated by the tiny model's real pipeline."""
+    from models import registry
+
+    store = ArticleStore(store_root)
+    text = text.replace("am Dienstag mit.", f"am Dienstag mit, Meldung {name}.")  # not a dup
+    article = store.add(article_from_text(text, title=name, id=name))
+    if translate:
+        translate_article(store, article.id, registry.get_translator(str(tiny_marian)),
+                          summary="none")
+    return article.id
+
+
+def stored(store_root: Path, article_id: str) -> dict:
+    return json.loads((store_root / f"{article_id}.json").read_text(encoding="utf-8"))
+
+
+def decision(store_root: Path, article_id: str, index: int) -> dict:
+    data = stored(store_root, article_id)
+    return next(s for s in data["segments"] if s["index"] == index)["decision"]
+
+
+def machine(store_root: Path, article_id: str, index: int) -> str:
+    data = stored(store_root, article_id)
+    return next(s for s in data["segments"] if s["index"] == index)["machine"]["text"]
+
+
+def open_article(page, server: str, article_id: str, segment: int | None = None,
+                 reviewer: str = "anna"):
+    """Open the article by link, and wait until the current segment's editor is there."""
+    query = f"?article={article_id}&reviewer={reviewer}"
+    if segment is not None:
+        query += f"&segment={segment}"
+    page.goto(server + query)
+    editor = page.locator(f".st-key-seg-{article_id}-{segment or 0} textarea")
+    editor.wait_for(timeout=60_000)
+    return editor
+
+
+def segment(page, article_id: str, index: int):
+    return page.locator(f".st-key-seg-{article_id}-{index}")
+
+
+def button(page, key: str):
+    """The button with Streamlit widget key ``key`` (class st-key-<key, ':' as '-'>).
+
+    A button with a shortcut holds a second, zero-size button Streamlit uses for measuring.
+    """
+    return page.locator(f".st-key-{key.replace(':', '-')} button").first
+
+
+def test_an_edit_typed_before_confirm_is_saved_not_thrown_away(page, server, store_root,
+                                                                tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "edit-then-confirm")
+    editor = open_article(page, server, article_id)
+    editor.fill(CORRECTION)
+    button(page, f"accept:{article_id}:0").click()
+    eventually(lambda: decision(store_root, article_id, 0)["status"] == "corrected")
+    saved = decision(store_root, article_id, 0)
+    assert (saved["text"], saved["reviewer"]) == (CORRECTION, "anna")
+    # Confirm moved on to the next pending segment; its machine text is accepted unchanged.
+    next_editor = segment(page, article_id, 1).locator("textarea")
+    next_editor.wait_for(timeout=WAIT)
+    assert segment(page, article_id, 0).get_by_text("corrected").is_visible()
+    button(page, f"accept:{article_id}:1").click()
+    eventually(lambda: decision(store_root, article_id, 1)["status"] == "accepted")
+    assert decision(store_root, article_id, 1)["text"] == machine(store_root, article_id, 1)
+
+
+def test_a_saved_correction_is_replaced_only_after_a_second_step(page, server, store_root,
+                                                                 tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "keep-correction")
+    ArticleStore(store_root).decide(article_id, 1, "correct", "ben", text=CORRECTION)
+    editor = open_article(page, server, article_id, segment=1)
+    assert editor.input_value() == CORRECTION
+    # Confirm on the untouched correction keeps it.
+    button(page, f"accept:{article_id}:1").click()
+    segment(page, article_id, 2).locator("textarea").wait_for(timeout=WAIT)
+    assert decision(store_root, article_id, 1)["text"] == CORRECTION
+
+    # Back to it with the keyboard, machine text into the box, Confirm: only a question.
+    page.keyboard.press("Alt+ArrowUp")
+    segment(page, article_id, 1).locator("textarea").wait_for(timeout=WAIT)
+    button(page, f"machine:{article_id}:1").click()
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel)?.value === text",
+        arg=[f".st-key-seg-{article_id}-1 textarea", machine(store_root, article_id, 1)],
+        timeout=WAIT)
+    button(page, f"accept:{article_id}:1").click()
+    button(page, f"replace:{article_id}:1").wait_for(timeout=WAIT)
+    assert decision(store_root, article_id, 1)["status"] == "corrected"
+    button(page, f"keep:{article_id}:1").click()
+    button(page, f"replace:{article_id}:1").wait_for(state="detached", timeout=WAIT)
+    assert decision(store_root, article_id, 1)["text"] == CORRECTION
+
+    # Asked again and answered: replaced; and Undo brings the correction back.
+    button(page, f"machine:{article_id}:1").click()
+    page.wait_for_timeout(500)
+    button(page, f"accept:{article_id}:1").click()
+    button(page, f"replace:{article_id}:1").click()
+    eventually(lambda: decision(store_root, article_id, 1)["status"] == "accepted")
+    open_article(page, server, article_id, segment=1)
+    button(page, f"undo:{article_id}:1").click()
+    eventually(lambda: decision(store_root, article_id, 1)["status"] == "corrected")
+    restored = decision(store_root, article_id, 1)
+    assert (restored["text"], restored["reviewer"]) == (CORRECTION, "ben")
+    history = stored(store_root, article_id)["history"]
+    assert [h["action"] for h in history] == ["correct", "accept", "undo"]
+    assert history[-1]["reviewer"] == "anna"
+
+
+def test_keyboard_alone_reviews_an_article(page, server, store_root, tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "keyboard-only")
+    editor = open_article(page, server, article_id)
+    # The editor has the focus from the start; its own "Ctrl+Enter to apply" hint is gone.
+    page.wait_for_function("() => document.activeElement?.tagName === 'TEXTAREA'",
+                           timeout=WAIT)
+    assert page.get_by_text("to apply").count() == 0
+    page.keyboard.press("End")
+    page.keyboard.type(" (checked)")
+    page.keyboard.press("Control+Enter")
+    eventually(lambda: decision(store_root, article_id, 0)["status"] == "corrected")
+    assert decision(store_root, article_id, 0)["text"].endswith("(checked)")
+
+    def focused_in(index: int) -> None:
+        page.wait_for_function(
+            "(key) => document.activeElement?.closest('.' + key) !== null",
+            arg=f"st-key-seg-{article_id}-{index}", timeout=WAIT)
+
+    focused_in(1)
+    assert "segment=1" in page.url
+    page.keyboard.press("Control+Enter")  # accept as is
+    focused_in(2)
+    page.keyboard.press("Alt+x")  # reject
+    focused_in(3)
+    page.keyboard.press("Alt+ArrowUp")  # back to the rejected one, and undo it
+    focused_in(2)
+    page.keyboard.press("Alt+z")
+    eventually(lambda: decision(store_root, article_id, 2)["status"] == "pending")
+    for _ in range(3):  # confirm the rest, one Ctrl+Enter each
+        page.keyboard.press("Control+Enter")
+        page.wait_for_timeout(400)
+    eventually(lambda: all(s["decision"]["status"] != "pending"
+                           for s in stored(store_root, article_id)["segments"]),
+               what="every segment decided")
+    statuses = [s["decision"]["status"] for s in stored(store_root, article_id)["segments"]]
+    assert statuses == ["corrected", "accepted", "accepted", "accepted", "accepted"]
+    actions = [h["action"] for h in stored(store_root, article_id)["history"]]
+    assert actions == ["correct", "accept", "reject", "undo", "accept", "accept", "accept"]
+
+
+def test_a_link_opens_a_segment_and_survives_a_reload(page, server, store_root, tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "linked")
+    open_article(page, server, article_id, segment=3, reviewer="zoe")
+    assert page.get_by_role("textbox", name="Reviewer name").input_value() == "zoe"
+    button(page, f"accept:{article_id}:3").click()
+    segment(page, article_id, 4).locator("textarea").wait_for(timeout=WAIT)
+    assert decision(store_root, article_id, 3)["reviewer"] == "zoe"
+    page.wait_for_function("() => location.search.includes('segment=4')", timeout=WAIT)
+    page.reload()
+    segment(page, article_id, 4).locator("textarea").wait_for(timeout=60_000)
+    assert page.get_by_role("textbox", name="Reviewer name").input_value() == "zoe"
+    assert "reviewer=zoe" in page.url and f"article={article_id}" in page.url
+
+
+def test_at_least_eight_segments_fit_on_a_screen(page, server, store_root, tiny_marian,
+                                                 seed_files):
+    text = seed_files[0].read_text(encoding="utf-8")
+    article_id = add_article(store_root, tiny_marian, "dense-seed", text=text)
+    open_article(page, server, article_id)
+    page.wait_for_timeout(500)
+    visible = page.evaluate(
+        """(prefix) => Array.from(document.querySelectorAll(`[class*="${prefix}"]`))
+             .filter(e => { const r = e.getBoundingClientRect();
+                            return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight; })
+             .length""", f"st-key-seg-{article_id}-")
+    assert visible >= 8
+    # Compact rows are page text: German, English and the status word of each.
+    row = segment(page, article_id, 2)
+    assert row.get_by_text("pending").is_visible()
+    page.screenshot(path=str(store_root / "review-page.png"))
+
+
+def test_translation_keeps_going_when_the_reviewer_clicks_away(page, server, store_root,
+                                                               tiny_marian, seed_files):
+    elsewhere = add_article(store_root, tiny_marian, "elsewhere")
+    text = seed_files[1].read_text(encoding="utf-8")
+    article_id = add_article(store_root, tiny_marian, "background", text=text,
+                             translate=False)
+    page.goto(server + f"?article={article_id}&reviewer=anna")
+    button(page, "translate").click()
+    page.get_by_text("running in the background").wait_for(timeout=WAIT)
+    # Click around, then close the tab while the job runs.
+    button(page, f"open:{elsewhere}").click()
+    page.get_by_text("pending", exact=True).first.click()
+    page.close()
+    data = eventually(lambda: (lambda d: d if all(
+        s["machine"] for s in d["segments"] if s["kind"] != "boilerplate") and d["summary"]
+        else None)(stored(store_root, article_id)), timeout=120, what="the job to finish")
+    assert all(s["risk"] is not None for s in data["segments"] if s["kind"] != "boilerplate")
+
+
+def test_reviewed_text_holds_approved_english_only(page, server, store_root, tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "reviewed-text")
+    store = ArticleStore(store_root)
+    store.decide(article_id, 0, "correct", "anna", text=CORRECTION)
+    open_article(page, server, article_id, segment=1)
+    page.get_by_test_id("stPopoverButton").filter(has_text="View").click()
+    page.get_by_text("Reviewed English text").click()
+    code = page.get_by_test_id("stCode")
+    code.wait_for(timeout=WAIT)
+    assert code.inner_text().strip() == CORRECTION  # no unreviewed machine output
+    page.get_by_text("Include machine drafts").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=stCode]')"
+                           "?.innerText.includes('[draft]')", timeout=WAIT)
+    assert CORRECTION in code.inner_text()

@@ -7,6 +7,7 @@ from review.article import MachineOutput
 from review.checks.glossary import glossary_rows
 from review.errors import BadInputError
 from review.ingest import load_path
+from review.jobs import JobRunner
 from review.store import ArticleStore
 from review.ui.actions import save_glossary
 
@@ -28,7 +29,9 @@ def test_saved_glossary_flags_the_missing_term_and_reads_back(translated):
     store, article_id = translated
     rows = [{"de": "Artilleriegranate", "en": "artillery shell", "note": ""},
             {"de": "", "en": "", "note": ""}]
-    assert save_glossary(store, rows, recheck_id=article_id) == 1
+    assert save_glossary(store, rows) == 1
+    runner = JobRunner(store.root)  # what the app's Save starts: re-check every article
+    runner.wait(runner.recheck(None).id, timeout=120)
     assert glossary_rows(store.glossary_path) == [
         {"de": "Artilleriegranate", "en": "artillery shell", "note": ""}]
     flagged = [s for s in store.get(article_id).segments
@@ -42,6 +45,6 @@ def test_a_row_without_german_is_refused_and_the_file_kept(translated):
     store, article_id = translated
     save_glossary(store, [{"de": "Kreml", "en": "Kremlin", "note": ""}])
     before = store.glossary_path.read_bytes()
-    with pytest.raises(BadInputError, match="line 2"):
+    with pytest.raises(BadInputError, match="row 1 has no German term"):
         save_glossary(store, [{"de": "", "en": "orphan English", "note": ""}])
     assert store.glossary_path.read_bytes() == before

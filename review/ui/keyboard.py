@@ -61,9 +61,13 @@ if (!window.__reviewKeys) {
 _FOCUS = """
 (function () {
   var key = %s, tries = 0;
+  function ready() {
+    // The editor and its last button are drawn and current (not a stale copy).
+    return document.querySelector("." + key + ' [class*="st-key-undo-"]:not([data-stale="true"])');
+  }
   function focus() {
     var box = document.querySelector("." + key + " textarea");
-    if (!box) { if (tries++ < 60) { setTimeout(focus, 50); } return; }
+    if (!box || !ready()) { if (tries++ < 100) { setTimeout(focus, 30); } return; }
     box.scrollIntoView({block: "center"});
     box.focus({preventScroll: true});
     box.setSelectionRange(box.value.length, box.value.length);

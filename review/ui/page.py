@@ -17,16 +17,15 @@ from review.ui.session import (clear_flash, current_key, drafts, flash, md, revi
                                show_flash, write_url)
 
 REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
-FOCUS = "focus_nonce"  # bumped when the editor should take the focus
+FOCUSED = "focused_box"  # the editor that last took the focus; a new one takes it again
 
 
 # -- callbacks: run before the fragment re-renders ----------------------------------------------
 
 def go(article_id: str, index: int | None) -> None:
-    """Make ``index`` the current segment and move the focus to its editor."""
+    """Make ``index`` the current segment (its editor takes the focus when shown)."""
     if index is not None:
         st.session_state[current_key(article_id)] = index
-        st.session_state[FOCUS] = st.session_state.get(FOCUS, 0) + 1
 
 
 def _guarded(where: str, work) -> bool:
@@ -107,6 +106,7 @@ def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None
         return flash("top", "error", str(err))
     late = f"; {stale} changed in another tab and were left for you" if stale else ""
     flash("top", "success", f"Accepted {done} unflagged segments{late}.")
+    st.session_state.pop(current_key(article_id), None)  # open the first one still pending
 
 
 def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
@@ -143,11 +143,6 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
     with summary, st.container(key="summary-panel"):
         summary_panel(article)
     write_url(article_id, current)
-    if st.session_state.get(FOCUS) and current is not None:
-        with st.container(key="focus-script"):
-            st.html(keyboard.focus_script(f"seg-{article_id}-{current}",
-                                          st.session_state[FOCUS]),
-                    unsafe_allow_javascript=True)
 
 
 def header(article: Article, review: list[rows.SegmentRow]) -> None:
@@ -273,6 +268,7 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
                 drafts()[box_key] = text
             else:
                 drafts().pop(box_key, None)
+            take_focus(f"seg-{aid}-{index}", box_key)
         buttons(aid, index, row, view, box_key, then, mt_model, article.undoable(index))
         replace_question(aid, index, then)
         show_flash(f"{aid}:{index}")
@@ -280,6 +276,16 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
         if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
             st.markdown(diff_markdown(tokens))
         history(article, index)
+
+
+def take_focus(container_key: str, box_key: str) -> None:
+    """Focus a newly shown editor (another segment, or this one after a decision)."""
+    if st.session_state.get(FOCUSED) == box_key:
+        return
+    st.session_state[FOCUSED] = box_key
+    with st.container(key="focus-script"):
+        st.html(keyboard.focus_script(container_key, abs(hash(box_key))),
+                unsafe_allow_javascript=True)
 
 
 def buttons(aid: str, index: int, row: rows.SegmentRow, view: dict, box_key: str,
