@@ -6,22 +6,17 @@ store and checks what the reviewer sees and what is on disk.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+import appserver
 
 from review.ingest import article_from_text
 from review.pipeline import translate_article
 from review.store import ArticleStore
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
           "Der Minister sagte, die Kosten lägen bei 12 Millionen Euro.\n"
           "Die Opposition kritisierte den Plan scharf und kündigte Widerstand an.\n"
@@ -29,25 +24,6 @@ GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
           "Die Behörde teilte das am Dienstag mit.")
 CORRECTION = "The minister said the costs were 12 million euros."
 WAIT = 30_000  # ms: a click on a busy 2-core machine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer on port {port} within {timeout:.0f}s")
 
 
 def eventually(check, timeout: float = 30, what: str = "the store to change"):
@@ -69,40 +45,16 @@ def store_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store_root, tiny_marian, tmp_path_factory):
-    port = free_port()
-    env = {**os.environ, "REVIEW_STORE": str(store_root), "REVIEW_MT_MODEL": str(tiny_marian),
-           "HF_HUB_OFFLINE": "1"}
     log_path = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_healthy(port, proc)
-            yield f"http://127.0.0.1:{port}/"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with appserver.streamlit_app(store_root, tiny_marian, log_path) as url:
+        yield url
     assert b"Traceback" not in log_path.read_bytes(), log_path.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"])
+    with appserver.chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -239,9 +191,7 @@ def test_keyboard_alone_reviews_an_article(page, server, store_root, tiny_marian
     assert decision(store_root, article_id, 0)["text"].endswith("(checked)")
 
     def focused_in(index: int) -> None:
-        page.wait_for_function(
-            "(key) => document.activeElement?.closest('.' + key) !== null",
-            arg=f"st-key-seg-{article_id}-{index}", timeout=WAIT)
+        appserver.editor_ready(page, article_id, index, timeout=WAIT)
 
     focused_in(1)
     assert "segment=1" in page.url
@@ -330,3 +280,38 @@ def test_reviewed_text_holds_approved_english_only(page, server, store_root, tin
     page.wait_for_function("() => document.querySelector('[data-testid=stCode]')"
                            "?.innerText.includes('[draft]')", timeout=WAIT)
     assert CORRECTION in code.inner_text()
+
+
+def test_glossary_asks_about_a_term_without_english_and_rechecks_every_article(
+        page, server, store_root, tiny_marian):
+    """Last in this module: the glossary it saves applies to every article in the store."""
+    ids = [add_article(store_root, tiny_marian, f"glossary-{n}") for n in range(2)]
+    glossary = store_root / "glossary.csv"
+    open_article(page, server, ids[0])
+    button(page, "open_glossary").click()
+    grid = page.get_by_role("dialog").get_by_test_id("stDataFrame")
+    grid.wait_for(timeout=WAIT)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 150, box["y"] + 53)  # the German cell of the blank row
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.keyboard.type("Hamburg")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    button(page, "save_glossary").click()
+    # No English: the editor asks instead of silently making a keep-as-is rule.
+    page.get_by_text("No English for Hamburg").wait_for(timeout=WAIT)
+    assert not glossary.exists()
+    button(page, "glossary_keep").click()
+    eventually(glossary.exists, what="the glossary to be saved")
+    assert glossary.read_text(encoding="utf-8").splitlines()[1:] == ["Hamburg,,dnt"]
+
+    def flagged(article_id: str) -> bool:
+        harbour = stored(store_root, article_id)["segments"][3]
+        return any(f["code"] == "glossary_term" for f in harbour["flags"])
+
+    # Every article with "Hamburg" is re-checked in the background, not only the open one.
+    others = [p.stem for p in store_root.glob("*.json") if "Hamburg" in p.read_text("utf-8")]
+    assert len(others) > 2
+    eventually(lambda: all(flagged(i) for i in others), timeout=120,
+               what="every article to be re-checked")

@@ -1,0 +1,84 @@
+"""A real `streamlit run app.py` on a free localhost port, and headless Debian Chromium.
+
+Shared by the browser tests and scripts/bench_review_page.py.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer on port {port} within {timeout:.0f}s")
+
+
+@contextmanager
+def streamlit_app(store: Path, mt_model: Path, log_path: Path) -> Iterator[str]:
+    """The app serving ``store`` with ``mt_model``; yields its URL, stops it afterwards."""
+    port = free_port()
+    env = {**os.environ, "REVIEW_STORE": str(store), "REVIEW_MT_MODEL": str(mt_model),
+           "HF_HUB_OFFLINE": "1"}
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_healthy(port, proc)
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def chromium():
+    """Headless Chromium through Playwright (which cannot download its own browsers here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def editor_ready(page, article_id: str, index: int, timeout: float = 30_000) -> None:
+    """Wait until segment ``index`` is the open one, drawn, and its editor has the focus."""
+    page.wait_for_function(
+        "(key) => document.activeElement?.closest('.' + key) !== null",
+        arg=f"st-key-seg-{article_id}-{index}", timeout=timeout)
