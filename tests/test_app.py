@@ -311,3 +311,21 @@ def test_with_a_password_nothing_shows_before_login(offline_env, store_dir, monk
     assert at.text_area and "carla" in " ".join(m.value for m in at.sidebar.markdown)
     # The name comes from the login; there is no reviewer box to type another name into.
     assert "reviewer" not in [box.key for box in at.sidebar.text_input]
+
+
+def test_a_dismissed_flag_is_kept_with_who_and_lowers_the_risk(offline_env, store_dir):
+    article_id = add_machine_article(flag_index=1)
+    ArticleStore().update(article_id, lambda a: setattr(a.segment(1), "risk", 0.7))
+    at = open_app()
+    at.sidebar.text_input(key="reviewer").input("anna").run()
+    at = click(at, f"goto:{article_id}:1")
+    assert "12 is missing" in " ".join(m.value for m in at.markdown)
+    at = click(at, f"dismiss:{article_id}:1:0")
+    seg = segment(stored(store_dir, article_id), 1)
+    assert [(d["code"], d["reviewer"]) for d in seg["dismissed"]] == [("numbers", "anna")]
+    assert seg["risk"] < 0.7 and seg["flags"]  # the flag is kept, marked as a false alarm
+    assert "Dismissed by anna" in " ".join(c.value for c in at.caption)
+    # Without its flag the segment is now safe to accept in bulk.
+    assert at.button(key="accept_all").label == "Accept unflagged (3)"
+    at = click(at, f"restore:{article_id}:1:0")
+    assert segment(stored(store_dir, article_id), 1)["dismissed"] == []

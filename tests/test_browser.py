@@ -215,6 +215,23 @@ def test_keyboard_alone_reviews_an_article(page, server, store_root, tiny_marian
     assert actions == ["correct", "accept", "reject", "undo", "accept", "accept", "accept"]
 
 
+def test_an_unconfirmed_edit_is_kept_when_the_reviewer_moves_on(page, server, store_root,
+                                                                tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "draft-kept")
+    open_article(page, server, article_id)
+    appserver.editor_ready(page, article_id, 0, timeout=WAIT)
+    page.keyboard.press("End")
+    page.keyboard.type(" DRAFT")
+    page.keyboard.press("Alt+ArrowDown")  # away without confirming
+    appserver.editor_ready(page, article_id, 1, timeout=WAIT)
+    row = segment(page, article_id, 0)
+    assert row.get_by_text("✎ draft").is_visible() and "DRAFT" in row.inner_text()
+    assert decision(store_root, article_id, 0)["status"] == "pending"  # nothing saved
+    page.keyboard.press("Alt+ArrowUp")
+    appserver.editor_ready(page, article_id, 0, timeout=WAIT)
+    assert segment(page, article_id, 0).locator("textarea").input_value().endswith(" DRAFT")
+
+
 def test_a_link_opens_a_segment_and_survives_a_reload(page, server, store_root, tiny_marian):
     article_id = add_article(store_root, tiny_marian, "linked")
     open_article(page, server, article_id, segment=3, reviewer="zoe")

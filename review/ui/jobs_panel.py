@@ -14,6 +14,7 @@ from review.ui.session import flash, md, settings
 
 SHOW_FINISHED = 120  # seconds a finished job's result stays in the sidebar
 POLL = 1.0  # seconds between progress updates while a job runs
+BUSY_LABELS = {"translate": "Translating…", "recheck": "Re-checking…"}
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,6 +29,11 @@ def runner():
     return _runner(str(ArticleStore().root.resolve()))
 
 
+def job_on(article_id: str):
+    """The queued or running job that includes the article, if any."""
+    return next((v for v in runner().views() if v.unfinished and article_id in v.ids), None)
+
+
 def start_translation(ids: list[str]) -> None:
     """Queue a translation job for ``ids`` and re-render the page with its progress."""
     chosen = settings()
@@ -38,7 +44,7 @@ def start_translation(ids: list[str]) -> None:
 
 
 def start_recheck() -> None:
-    job = runner().recheck(None)
+    job = runner().recheck(None, reason="glossary changed")
     flash("top", "info", f"{job.label}: running in the background.")
 
 

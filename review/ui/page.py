@@ -18,12 +18,21 @@ from review.ui.session import (clear_flash, current_key, drafts, flash, md, revi
 
 REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
 FOCUSED = "focused_box"  # the editor that last took the focus; a new one takes it again
+OPEN_BOX = "open_box"  # (widget key, text it started with) of the open editor
 
 
 # -- callbacks: run before the fragment re-renders ----------------------------------------------
 
 def go(article_id: str, index: int | None) -> None:
-    """Make ``index`` the current segment (its editor takes the focus when shown)."""
+    """Make ``index`` the current segment (its editor takes the focus when shown).
+
+    What was typed in the editor being left stays as a draft: shown in its row, back in the
+    box when the reviewer returns, never saved without a Confirm.
+    """
+    box_key, prefill = st.session_state.get(OPEN_BOX) or (None, None)
+    typed = st.session_state.get(box_key) if box_key else None
+    if typed is not None and typed != prefill:
+        drafts()[box_key] = typed
     if index is not None:
         st.session_state[current_key(article_id)] = index
 
@@ -160,13 +169,14 @@ def header(article: Article, review: list[rows.SegmentRow]) -> None:
 def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None,
             waiting: tuple[str, ...]) -> None:
     entry = listing.entry(article)
-    busy = article.id in jobs_panel.runner().busy_ids()
+    busy = jobs_panel.job_on(article.id)
     targets = rows.bulk_accept_targets(article)
     visible = navigation.shown(review, st.session_state.get("seg_filter") or "all", current)
     upcoming = navigation.next_pending(review, current)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        label = "Translating…" if busy else f"Translate ({entry.untranslated})"
-        if st.button(label, type="primary", disabled=busy or not entry.untranslated,
+        label = jobs_panel.BUSY_LABELS.get(busy.kind, "Busy…") if busy \
+            else f"Translate ({entry.untranslated})"
+        if st.button(label, type="primary", disabled=bool(busy) or not entry.untranslated,
                      key="translate", help="Translate this article's untranslated segments "
                                            "in the background (progress in the sidebar)"):
             jobs_panel.start_translation([article.id])
@@ -268,6 +278,7 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
                 drafts()[box_key] = text
             else:
                 drafts().pop(box_key, None)
+            st.session_state[OPEN_BOX] = (box_key, row.prefill)
             take_focus(f"seg-{aid}-{index}", box_key)
         buttons(aid, index, row, view, box_key, then, mt_model, article.undoable(index))
         replace_question(aid, index, then)
