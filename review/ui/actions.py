@@ -98,9 +98,9 @@ def decide(store: ArticleStore, article_id: str, target: int | str, action: str,
     if action == "correct" and not (text or "").strip():
         raise BadInputError("the English box is empty: type the translation, or use Reject")
     if status == "corrected" and action in ("accept", "reject") and not replace:
-        raise ReplacesCorrectionError(
-            f"this would replace the saved correction with {'the machine text' if action == 'accept' else 'a rejection'}: "
-            "press Replace to do it, or Keep to leave it")
+        instead = "the machine text" if action == "accept" else "a rejection"
+        raise ReplacesCorrectionError(f"this would replace the saved correction with {instead}: "
+                                      "press Replace to do it, or Keep to leave it")
     return store.decide(article_id, target, action, reviewer, text=text,
                         expected_revision=expected_revision,
                         on_change=_recheck(store, english_changed=action == "correct"
@@ -236,25 +236,3 @@ def export_file(articles: list[Article], what: str,
                                f"{what}")
     return f"approved-{what}.{fmt}", lambda: export(articles, what, fmt), \
         MIME_TYPES.get(fmt, "text/plain")
-
-
-def translate_all(store: ArticleStore, ids: list[str], translator, summary: str,
-                  summarizer=None, progress=None) -> list:
-    """Translate, check and summarize each article; one failure does not stop the others.
-
-    ``progress(done, total, label)`` is called per segment; returns one ArticleResult each.
-    """
-    from review.batch import translate_one
-
-    terms = glossary(store)
-    results = []
-    for number, article_id in enumerate(ids, 1):
-        label = f"article {number} of {len(ids)}" if len(ids) > 1 else ""
-
-        def tick(done: int, total: int, label=label) -> None:
-            if progress:
-                progress(done, total, label)
-
-        results.append(translate_one(store, article_id, translator, summary, summarizer, terms,
-                                     on_segment=tick))
-    return results

@@ -62,8 +62,8 @@ def on_confirm(article_id: str, target, view: dict, box_key: str, then: int | No
     except ReviewError as err:
         return flash(where, "error", str(err))
     if action == "keep" or _decide(article_id, target, action, view, text):
-        drafts().pop(box_key, None)
         go(article_id, then)
+        drafts().pop(box_key, None)  # decided: nothing left to keep
 
 
 def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
