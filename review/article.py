@@ -47,7 +47,9 @@ class MachineOutput:
     text: str
     model: str
     confidence: float | None = None  # mean log-probability of the output tokens
-    engine: str = "transformers"
+    engine: str = "transformers"  # or "ctranslate2"; "memory" for a translation memory match
+    # Where a memory match came from: "article:<id>#<index>" or "tmx:<file>"; None for a model.
+    origin: str | None = None
 
     @classmethod
     def from_output(cls, output) -> MachineOutput:

@@ -262,6 +262,12 @@ def test_at_least_eight_segments_fit_on_a_screen(page, server, store_root, tiny_
     row = segment(page, article_id, 2)
     assert row.get_by_text("pending").is_visible()
     page.screenshot(path=str(store_root / "review-page.png"))
+    # Far down the article, the summary is still in view beside the open segment.
+    open_article(page, server, article_id, segment=20)
+    appserver.editor_ready(page, article_id, 20, timeout=WAIT)
+    top = page.evaluate("document.querySelector('.st-key-summary-panel')"
+                        ".getBoundingClientRect().top")
+    assert 0 <= top < 200
 
 
 def test_translation_keeps_going_when_the_reviewer_clicks_away(page, server, store_root,

@@ -41,8 +41,8 @@ CSS = """<style>
 [class*="st-key-row-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
 [class*="st-key-row-"] [data-testid="stColumn"]:last-child p { -webkit-line-clamp: 1; }
 [class*="st-key-current-"] { border: 2px solid #4a90d9; border-radius: 0.5rem; padding: 0.6rem; }
-.st-key-summary-panel { position: sticky; top: 3.75rem; max-height: calc(100vh - 5rem);
-  overflow-y: auto; }
+:has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
+.st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-focus-script { display: none; }
 </style>"""
 
