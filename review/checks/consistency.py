@@ -84,7 +84,7 @@ def consistency_flags(source: str, english: str, memory,
 
 
 def reverse_index(memory) -> dict[str, list]:
-    """Normalized English → the memory's units with that English, in the memory's order.
+    """Normalized English → the memory's units with that English, newest first.
 
     Built on first use for each memory object and kept while that object is the current one
     (``review.memory.memory_for`` hands out a new object when the store changes).

@@ -39,6 +39,7 @@ CSS = """<style>
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;
 }
 [class*="st-key-row-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
+[class*="st-key-row-"] [data-testid="stColumn"]:first-child { min-width: 2.2rem; }
 [class*="st-key-row-"] [data-testid="stColumn"]:last-child p { -webkit-line-clamp: 1; }
 [class*="st-key-current-"] { border: 2px solid #4a90d9; border-radius: 0.5rem; padding: 0.6rem; }
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
