@@ -16,7 +16,7 @@ from models.base import ModelUnavailable
 from review.errors import ReviewError
 
 COMMANDS = ["add", "translate", "segment", "summarize", "check", "decide", "status", "export",
-            "models", "bench"]
+            "models", "bench", "memory", "qa"]
 
 
 class ReviewGroup(click.Group):

@@ -137,13 +137,26 @@ def export_tmx(store, path) -> int:
 
 
 def write_tmx(units: list[Unit], path) -> int:
+    """Write ``units`` to ``path`` atomically as TMX; the number written."""
     from review.atomic import write_atomic
-    from review.exporters.tmx import DOCTYPE, SOURCE_LANG, TARGET_LANG
-    from review.exporters.xmlutil import TOOL, TOOL_VERSION, compact_utc, serialize, sub
 
     path = Path(path)
     if path.is_dir():
         raise BadInputError(f"{path} is a folder; give a file name, e.g. -o memory.tmx")
+    document = tmx_document(units)
+    try:
+        write_atomic(path, document)
+    except OSError as err:
+        raise BadInputError(f"cannot write {path}: {err.strerror or type(err).__name__}; "
+                            "choose a writable file with -o") from None
+    return len(units)
+
+
+def tmx_document(units: list[Unit]) -> str:
+    """``units`` as a TMX 1.4b document (de-DE to en-US); NothingToDoError when empty."""
+    from review.exporters.tmx import DOCTYPE, SOURCE_LANG, TARGET_LANG
+    from review.exporters.xmlutil import TOOL, TOOL_VERSION, compact_utc, serialize, sub
+
     if not units:
         raise NothingToDoError("the memory is empty: nothing to export; approve segments or "
                                "import a TMX file first")
@@ -159,12 +172,7 @@ def write_tmx(units: list[Unit], path) -> int:
         sub(tu, "prop", unit.origin, type="x-origin")
         sub(sub(tu, "tuv", **{XML_LANG: SOURCE_LANG}), "seg", unit.source)
         sub(sub(tu, "tuv", **{XML_LANG: TARGET_LANG}), "seg", unit.target)
-    try:
-        write_atomic(path, serialize(root, DOCTYPE))
-    except OSError as err:
-        raise BadInputError(f"cannot write {path}: {err.strerror or type(err).__name__}; "
-                            "choose a writable file with -o") from None
-    return len(units)
+    return serialize(root, DOCTYPE)
 
 
 def _check_file(path: Path) -> None:
