@@ -4,6 +4,10 @@ Each article is translated under its job lock (``review.pipeline.job_lock``), so
 one store (two CLI runs, the app and a CLI run) never translate the same article at once: an
 article another run is working on is put off to the end, then awaited, and skipped if that
 run finished it.
+
+Segments with an exact match in the store's translation memory get the approved English
+instead of the model's (``review.pipeline.translate_article``); a run where the memory covers
+every segment to translate does not load the translation model.
 """
 from __future__ import annotations
 
@@ -66,10 +70,18 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
     """``translate_articles`` for ids of stored articles, taken as ids (never as file names)."""
     if summary not in SUMMARY_METHODS:
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
-    if not force and not any(_needs_work(store, i, summary) for i in ids):
+    work = None
+    for article_id in ids:
+        work = _work_of(store, article_id, summary, force) or work
+        if work == MODEL:
+            break
+    if work is None:
         engines = (None, None, None)  # nothing to do: don't pay for loading a model
     else:
-        engines = _engines(store, mt_model, engine, summary, sum_model, glossary)
+        # When the translation memory covers every segment to translate, the model is loaded
+        # only if a match goes away before its article's turn (an approval undone meanwhile).
+        engines = _engines(store, mt_model, engine, summary, sum_model, glossary,
+                           load_translator=work == MODEL)
     translator, summarizer, gloss = engines
     results = []
     total = len(ids)
@@ -165,21 +177,51 @@ def _is_path(target: str) -> bool:
             or Path(target).suffix.lower() in (".txt", ".md", ".json", ".jsonl"))
 
 
-def _needs_work(store: ArticleStore, article_id: str, summary: str) -> bool:
+MODEL, MEMORY = "model", "memory"  # what an article's translation needs, from _work_of
+
+
+def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool) -> str | None:
+    """What translating the article needs: None (it is done), MEMORY (every segment to
+    translate has an exact translation memory match: checks and summary only) or MODEL."""
+    from review.pipeline import memory_matches, store_memory, todo_segments
+
     try:
-        return not is_done(store.get(article_id), summary)
+        article = store.get(article_id)
+        if not force and is_done(article, summary):
+            return None
+        todo = [s for s in article.reviewable() if s.source.strip()
+                and s.decision.status == "pending"] if force else todo_segments(article)
+        if todo and len(memory_matches(store_memory(store), article_id, todo)) < len(todo):
+            return MODEL
+        return MEMORY
     except ReviewError:
-        return True  # let the article's own run report the problem
+        return MODEL  # let the article's own run report the problem
 
 
-def _engines(store, mt_model, engine, summary, sum_model, glossary):
+def _engines(store, mt_model, engine, summary, sum_model, glossary, load_translator=True):
     from models import registry
     from review.checks import load_glossary
 
-    translator = registry.get_translator(mt_model, engine)
+    if load_translator:
+        translator = registry.get_translator(mt_model, engine)
+    else:
+        translator = OnDemandTranslator(lambda: registry.get_translator(mt_model, engine))
     summarizer = registry.get_summarizer(sum_model, engine) if summary == "abstractive" else None
     gloss = load_glossary(Path(glossary) if glossary else store.glossary_path)
     return translator, summarizer, gloss
+
+
+class OnDemandTranslator:
+    """A translator loaded on its first ``translate`` call, then kept."""
+
+    def __init__(self, load: Callable[[], object]):
+        self._load = load
+        self.loaded = None
+
+    def translate(self, texts, *args, **kwargs):
+        if self.loaded is None:
+            self.loaded = self._load()
+        return self.loaded.translate(texts, *args, **kwargs)
 
 
 def translate_one(store: ArticleStore, article_id: str, translator, summary: str,

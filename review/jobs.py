@@ -1,4 +1,4 @@
-"""Background jobs for the app: translate or re-check articles in one worker thread.
+"""Background jobs for the app: translate, re-check, offer repetitions, in one worker thread.
 
 A ``JobRunner`` runs jobs one after another in a plain daemon thread (the models are CPU-bound,
 so two at once would only halve each other's speed). Nothing here belongs to a browser session:
@@ -10,6 +10,10 @@ Every article is translated under its job lock, like the CLI's, so the app and a
 ``python -m review translate`` on the same store never translate an article twice: an article
 a CLI run is working on is awaited, then skipped if that run finished it. App jobs save after
 every ``SAVE_EVERY`` segments, so a server that dies loses at most that many per article.
+
+A repetitions job (``JobRunner.repetitions``) offers a just-approved segment's English to the
+same German pending in other articles (``review.pipeline.offer_repetition``), so a Confirm
+does not wait for the store to be searched.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ from models.base import ModelUnavailable, one_line
 from review.errors import BadInputError, ReviewError
 from review.store import ArticleStore
 
-KINDS = ("translate", "recheck")
+KINDS = ("translate", "recheck", "repetitions")
 STATES = ("queued", "running", "done", "failed")
 SAVE_EVERY = 8  # segments translated between saves in app jobs
 KEEP = 20  # finished jobs remembered for views()
@@ -36,11 +40,14 @@ class JobView:
     ``state`` is "queued", "running", "done" (ran to the end; ``errors`` may still list
     articles that failed) or "failed" (could not run: model unavailable, unreadable glossary;
     or every article in it failed). ``done``/``total`` count the current article's segments
-    for a translate job and the job's articles for a re-check.
+    for a translate job and the job's articles for a re-check. A repetitions job has no
+    ``ids`` (it works on whichever articles share the German) and, once done, its
+    ``result``: (segments offered, articles changed).
     """
     id: int
-    kind: str  # "translate" | "recheck"
-    label: str  # "Translate 3 articles", "Re-check 5 articles (glossary changed)"
+    kind: str  # "translate" | "recheck" | "repetitions"
+    label: str  # "Translate 3 articles", "Re-check 5 articles (glossary changed)",
+    # 'Repetitions of "Title" §3'
     state: str  # "queued" | "running" | "done" | "failed"
     article_id: str | None
     article_title: str | None
@@ -53,6 +60,7 @@ class JobView:
     started: float | None
     finished: float | None
     ids: tuple[str, ...] = ()  # the articles this job works on
+    result: tuple[int, int] | None = None  # repetitions: (segments offered, articles changed)
 
     @property
     def unfinished(self) -> bool:
@@ -87,16 +95,18 @@ class _Job:
     errors: list[str] = field(default_factory=list)
     started: float | None = None
     finished: float | None = None
+    result: tuple[int, int] | None = None
 
     def view(self) -> JobView:
         return JobView(self.id, self.kind, self.label, self.state, self.article_id,
                        self.article_title, self.done, self.total, self.articles_done,
                        len(self.ids), self.message, tuple(self.errors), self.started,
-                       self.finished, tuple(self.ids))
+                       self.finished, tuple(self.ids), self.result)
 
 
 class JobRunner:
-    """Queue of translate and re-check jobs on one store, run by one daemon worker thread."""
+    """Queue of translate, re-check and repetitions jobs on one store, run by one daemon
+    worker thread."""
 
     def __init__(self, store_root: str | Path | ArticleStore | None = None, keep: int = KEEP):
         # A folder (None: REVIEW_STORE or ./reviews, as the CLI), or a store to use as it is.
@@ -154,6 +164,26 @@ class JobRunner:
                 return queued[ids[0]].view()
             label = f"Re-check {_count(len(new))}" + (f" ({reason})" if reason else "")
             return self._submit("recheck", label, new, {})
+
+    def repetitions(self, article_id: str, index: int, title: str | None = None) -> JobView:
+        """Queue offering segment ``index``'s approved English to the same German pending in
+        other articles (``review.pipeline.offer_repetition``); run it after a Confirm.
+
+        The job reads the segment when it starts, so an approval undone meanwhile offers
+        nothing. It lists no ``ids``: no article looks busy because of it. A job for the same
+        segment that has not started yet is not queued twice. ``title`` (the article's, for
+        the label) is read from the store when not given.
+        """
+        article_id, index = str(article_id), int(index)
+        if title is None:
+            title = _Titles(self.store)[article_id]
+        params = {"article_id": article_id, "index": index}
+        with self._cond:
+            for job in self._unfinished("repetitions"):
+                if job.state == "queued" and job.params == params:
+                    return job.view()
+            return self._submit("repetitions", f"Repetitions of \"{title}\" §{index}", [],
+                                params)
 
     # -- following -------------------------------------------------------------------------
 
@@ -243,6 +273,8 @@ class JobRunner:
             try:
                 if job.kind == "translate":
                     state, message = self._translate(job)
+                elif job.kind == "repetitions":
+                    state, message = self._repetitions(job)
                 else:
                     state, message = self._recheck(job)
             except (ReviewError, ModelUnavailable) as err:
@@ -360,6 +392,18 @@ class JobRunner:
                                                                if failed else "")
         return ("done" if checked or not failed else "failed"), message
 
+    def _repetitions(self, job: _Job) -> tuple[str, str]:
+        from review.checks import load_glossary
+        from review.pipeline import offer_repetition
+
+        article_id, index = job.params["article_id"], job.params["index"]
+        self._set(job, article_id=article_id, article_title=_Titles(self.store)[article_id],
+                  message=f"Looking for §{index}'s German in other articles")
+        offered, articles = offer_repetition(self.store, article_id, index,
+                                             glossary=load_glossary(self.store.glossary_path))
+        self._set(job, result=(offered, articles))
+        return "done", f"Finished: {offered_message(offered, articles)}"
+
     def _known(self, store: ArticleStore, job: _Job) -> list[str]:
         """The job's ids still in the store; one error line for each that is gone."""
         known = set(store.ids())
@@ -397,6 +441,12 @@ def download_message(model: str, done: int, total: int) -> str:
     return f"Downloading {model}: {x} of {y} MB"
 
 
+def offered_message(segments: int, articles: int) -> str:
+    """"offered to 3 segments in 2 articles": what a repetitions job did."""
+    return (f"offered to {segments} segment{'s' if segments != 1 else ''} in "
+            f"{_count(articles)}")
+
+
 def _unique(ids, what: str, empty_ok: bool = False) -> list[str]:
     if isinstance(ids, str):
         ids = [ids]
@@ -414,4 +464,5 @@ def _of_n(number: int, total: int) -> str:
     return f"article {number} of {total}"
 
 
-__all__ = ["JobRunner", "JobView", "KINDS", "STATES", "SAVE_EVERY", "download_message"]
+__all__ = ["JobRunner", "JobView", "KINDS", "STATES", "SAVE_EVERY", "download_message",
+           "offered_message"]

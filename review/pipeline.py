@@ -5,6 +5,8 @@ lock, so reviewers' decisions made meanwhile are never overwritten.
 """
 from __future__ import annotations
 
+import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from review.article import Article, MachineOutput, Segment
 from review.store import ArticleStore
 
 SUMMARY_METHODS = ("extractive", "abstractive", "none")
+MEMORY_MODEL = "translation memory"  # MachineOutput.model of a memory match (engine "memory")
 CHUNK = 32  # segments translated between saves: bounds what an interruption can lose
 JOB_LOCK_SUFFIX = ".job.lock"  # <store>/.locks/<id>.job.lock, beside the store's <id>.lock
 
@@ -106,14 +109,19 @@ def job_lock(store: ArticleStore, article_id: str, wait: bool = True,
         lock.release()
 
 
-def translate_article(store: ArticleStore, article_id: str, translator: Translator,
+def translate_article(store: ArticleStore, article_id: str, translator: Translator | None,
                       summary: str = "extractive", summarizer: Summarizer | None = None,
                       glossary=None, progress: Progress | None = None,
-                      save_every: int = CHUNK) -> Article:
+                      save_every: int = CHUNK, memory=None) -> Article:
     """Translate the pending segments of one article, then check and summarize it.
 
-    The machine output is saved after every ``save_every`` segments, so an interruption loses
-    at most that many. The caller should hold the article's ``job_lock``.
+    Segments whose German has an exact match in the translation memory (``memory``, default
+    the store's: ``review.memory.memory_for``) get the approved English as machine output
+    (engine "memory", with its origin) and never reach the model; when every segment has a
+    match, the translator is not used at all (it may then be None). The model's output is
+    saved after every ``save_every`` segments, so an interruption loses at most that many.
+    Progress counts memory matches as translated. The caller should hold the article's
+    ``job_lock``.
     """
     from models.embed import using_all_cores
     from review import source_embeddings
@@ -124,9 +132,19 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
     with using_all_cores():  # nothing is generating yet
         source_embeddings.keep(store, article)
     todo = todo_segments(article)
-    done = 0
-    for start in range(0, len(todo), save_every):
-        chunk = todo[start:start + save_every]
+    matched = memory_matches(store_memory(store) if memory is None else memory, article_id,
+                             todo)
+    if matched:
+        store.update(article_id, lambda a: _set_machine(a, matched))
+        if progress:
+            progress(len(matched), len(todo))
+    rest = [s for s in todo if s.index not in matched]
+    if rest and translator is None:
+        raise ValueError(f"article {article_id}: {len(rest)} segments have no translation "
+                         "memory match and need a translator")
+    done = len(matched)
+    for start in range(0, len(rest), save_every):
+        chunk = rest[start:start + save_every]
 
         def chunk_progress(n: int, _total: int, base=done) -> None:
             if progress:
@@ -140,10 +158,40 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         if progress:
             progress(done, len(todo))
     with using_all_cores():  # the translator is idle now; embeddings may take every core
-        article = run_checks(store, article_id, glossary)
+        # With no memory given, the checks read it afresh: reviewers may have approved
+        # segments elsewhere while the model ran.
+        article = run_checks(store, article_id, glossary, memory=memory)
         if summary != "none":
             article = make_summary(store, article_id, summary, summarizer)
     return article
+
+
+def store_memory(store: ArticleStore):
+    """The store's translation memory (``review.memory.memory_for``: cached per process)."""
+    from review.memory import memory_for
+
+    return memory_for(store)
+
+
+def memory_output(unit) -> MachineOutput:
+    """A translation memory unit as the machine output of a segment: engine "memory"."""
+    return MachineOutput(unit.target, MEMORY_MODEL, None, "memory", unit.origin)
+
+
+def memory_matches(memory, article_id: str,
+                   segments: Iterable[Segment]) -> dict[int, MachineOutput]:
+    """Machine output for each segment whose German has an exact match in ``memory``.
+
+    The newest approval wins; a segment's own origin never matches itself.
+    """
+    from review.checks.consistency import origin_of
+
+    matched = {}
+    for seg in segments:
+        units = memory.exact(seg.source, exclude_origin=origin_of(article_id, seg.index))
+        if units and units[0].target.strip():
+            matched[seg.index] = memory_output(units[0])
+    return matched
 
 
 def _set_machine(article: Article, machine: dict[int, MachineOutput]) -> None:
@@ -152,13 +200,17 @@ def _set_machine(article: Article, machine: dict[int, MachineOutput]) -> None:
             seg.machine = machine[seg.index]
 
 
-def run_checks(store: ArticleStore, article_id: str, glossary=None) -> Article:
-    """Run the quality checks on a snapshot and store them for segments still unchanged."""
+def run_checks(store: ArticleStore, article_id: str, glossary=None, memory=None) -> Article:
+    """Run the quality checks on a snapshot and store them for segments still unchanged.
+
+    The consistency checks use ``memory`` (default: the store's translation memory).
+    """
     from review.checks import check_article
     from review.checks.core import apply_result
 
     snapshot = store.get(article_id)
-    check_article(snapshot, glossary=glossary)
+    memory = store_memory(store) if memory is None else memory
+    check_article(snapshot, glossary=glossary, memory=memory)
     checked = {s.index: s for s in snapshot.segments}
 
     def merge(article: Article) -> None:
@@ -193,7 +245,7 @@ def make_summary(store: ArticleStore, article_id: str, method: str,
 
 
 def retranslate_segment(store: ArticleStore, article_id: str, index: int,
-                        translator: Translator, glossary=None) -> Article:
+                        translator: Translator, glossary=None, memory=None) -> Article:
     """Run the model again on one segment (the reviewer's decision is kept)."""
     article = store.get(article_id)
     seg = article.segment(index)
@@ -203,31 +255,149 @@ def retranslate_segment(store: ArticleStore, article_id: str, index: int,
     def put(a: Article) -> None:
         target = a.segment(index)
         target.machine = machine
-        recheck_segment(a, target, glossary)
+        recheck_segment(a, target, glossary, memory)
 
     return store.update(article_id, put)
 
 
-def recheck_segment(article: Article, seg: Segment, glossary=None) -> None:
-    """Re-run the checks on one segment's current English, in place."""
+def recheck_segment(article: Article, seg: Segment, glossary=None, memory=None) -> None:
+    """Re-run the checks on one segment's current English, in place.
+
+    With a translation ``memory`` (``store_memory(store)``) the consistency checks run too;
+    without one, flags they raised earlier are dropped like any other stale flag.
+    """
     from review.checks import check_pairs
+    from review.checks.consistency import origin_of
     from review.checks.core import apply_result
 
     english = seg.english
     if seg.kind == "boilerplate" or english is None:
         return
     confidence = seg.machine.confidence if seg.machine and english == seg.machine.text else None
-    result = check_pairs([seg.source], [english], [confidence], glossary=glossary)[0]
+    result = check_pairs([seg.source], [english], [confidence], glossary=glossary,
+                         memory=memory, origins=[origin_of(article.id, seg.index)])[0]
     apply_result(seg, result)
 
 
-def after_decision(article: Article, target, glossary=None) -> None:
-    """Store hook: re-check a corrected segment and refresh a pending extractive summary."""
+def after_decision(article: Article, target, glossary=None, memory=None) -> None:
+    """Store hook: re-check a corrected segment and refresh a pending extractive summary.
+
+    Pass the store's translation memory (``store_memory(store)``) to keep the consistency
+    flags; the hook runs inside ``store.update``, which knows no store.
+    """
     from review import summary as summaries
 
     if target != "summary":
-        recheck_segment(article, article.segment(int(target)), glossary)
+        recheck_segment(article, article.segment(int(target)), glossary, memory)
         summaries.refresh(article)
+
+
+class _NothingToOffer(Exception):
+    """Raised inside store.update to leave an article unwritten."""
+
+
+def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=None,
+                     memory=None) -> tuple[int, int]:
+    """Offer an approved segment's English to the same German pending in other articles.
+
+    Every other article's pending, non-boilerplate segment whose German equals this one's
+    (after ``review.memory.normalize``) gets the approved English as machine output (engine
+    "memory", origin "article:<id>#<index>") unless its machine output already is that text,
+    and is re-checked. Decisions stay as they are: the segments stay pending, for a reviewer
+    to confirm; decided segments and the source article are not touched. Each article is
+    changed in one locked write that re-reads it, so a decision made meanwhile is respected.
+
+    ``glossary`` None means the store's glossary.csv; ``memory`` None the store's memory.
+    Returns (segments offered, articles changed); (0, 0) when the segment is not approved.
+    """
+    from review.article import APPROVED
+    from review.checks import load_glossary
+    from review.checks.consistency import origin_of
+    from review.errors import ReviewError
+    from review.memory import normalize
+
+    seg = store.get(article_id).segment(index)
+    english = seg.decision.text if seg.decision.text is not None else \
+        seg.machine.text if seg.machine else None
+    if (seg.kind == "boilerplate" or seg.decision.status not in APPROVED or not english
+            or not english.strip() or not seg.source.strip()):
+        return 0, 0
+    key = normalize(seg.source)
+    output = MachineOutput(english, MEMORY_MODEL, None, "memory", origin_of(article_id, index))
+
+    def offerable(other: Segment) -> bool:
+        return (other.kind != "boilerplate" and other.decision.status == "pending"
+                and not (other.machine and other.machine.text == english)
+                and normalize(other.source) == key)
+
+    offered = touched = 0
+    for other_id in repetition_candidates(store, seg.source, skip=article_id):
+        try:
+            if not any(offerable(s) for s in store.get(other_id).segments):
+                continue
+        except ReviewError:
+            continue  # unreadable or gone: nothing to offer there
+        if glossary is None:
+            glossary = load_glossary(store.glossary_path)
+        if memory is None:
+            memory = store_memory(store)
+        count = 0
+
+        def put(article: Article, terms=glossary, tm=memory) -> None:
+            nonlocal count
+            count = 0
+            for target in article.segments:
+                if offerable(target):
+                    target.machine = output
+                    recheck_segment(article, target, terms, tm)
+                    count += 1
+            if not count:
+                raise _NothingToOffer
+
+        try:
+            store.update(other_id, put)
+        except _NothingToOffer:
+            continue  # decided meanwhile
+        except ReviewError:
+            continue  # gone or unreadable since
+        offered += count
+        touched += 1
+    return offered, touched
+
+
+def repetition_candidates(store: ArticleStore, source: str, skip: str | None = None) -> list[str]:
+    """Ids of the articles whose file may hold ``source`` (after normalisation), but ``skip``.
+
+    Files are read as bytes and only those containing one of the source's two longest words
+    (as JSON writes them; words normalisation leaves alone) are candidates: a variant that
+    differs in spaces, quotes or dashes still contains them, and only one with invisible
+    characters inside both words is missed. A source without such a word makes every article
+    a candidate.
+    """
+    needles = [json.dumps(word, ensure_ascii=False)[1:-1].encode("utf-8")
+               for word in _longest_words(source)]
+    ids = []
+    for other_id in store.ids():
+        if other_id == skip:
+            continue
+        if needles:
+            try:
+                data = store.path(other_id).read_bytes()
+            except OSError:
+                continue
+            if not any(needle in data for needle in needles):
+                continue
+        ids.append(other_id)
+    return ids
+
+
+def _longest_words(source: str, n: int = 2) -> list[str]:
+    """The ``n`` longest words of ``source`` that normalisation leaves as they are."""
+    from review.memory import normalize
+
+    normalized = set(re.findall(r"\w+", normalize(source)))
+    words = dict.fromkeys(w for w in re.findall(r"\w+", source) if w in normalized)
+    return sorted(words, key=len, reverse=True)[:n]
 
 
 def ingest_paths(store: ArticleStore, paths: Sequence[Path]) -> tuple[list[str], list[str]]:

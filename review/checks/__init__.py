@@ -4,8 +4,10 @@ Each check returns ``Flag(code, detail)`` objects with a stable code:
 ``empty_output``, ``untranslated``, ``number_mismatch``/``number_missing``/``number_added``/
 ``number_format``/``number_scale``, ``name_added``, ``quote_missing``, ``length_short``/
 ``length_long``, ``repetition``, ``low_similarity``, ``low_confidence``, ``glossary_term``,
-``empty_source``. The risk formula is documented in ``review.checks.risk``; the thresholds are
-calibrated by ``scripts/calibrate_checks.py`` on newstest2014.
+``empty_source``; with a translation memory also ``inconsistent_translation`` and
+``inconsistent_source`` (``review.checks.consistency``). The risk formula is documented in
+``review.checks.risk``; the thresholds are calibrated by ``scripts/calibrate_checks.py`` on
+newstest2014.
 """
 from review.checks.core import CheckResult, check_article, check_pairs
 from review.checks.glossary import Glossary, GlossaryEntry, load_glossary, parse_glossary

@@ -70,6 +70,15 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "English without any German",
         "The German of this segment is empty, yet there is English: it cannot be a "
         "translation of anything here."),
+    "inconsistent_translation": (
+        "This German was approved elsewhere with other English",
+        "Translation memory: a reviewer approved the same German (in another segment, "
+        "article or an imported TMX file) with different English; use the same wording, or "
+        "make sure the difference is meant."),
+    "inconsistent_source": (
+        "This English was approved elsewhere for other German",
+        "Translation memory: the same English was approved for a different German sentence, "
+        "so one of the two may be a pasted or reused translation that does not fit its German."),
     "summary_number_unsupported": (
         "A number in the summary is not in the article",
         "The summary gives a figure found neither in the English nor in the German article: "

@@ -34,6 +34,10 @@ WEIGHTS = {
     "low_confidence": 0.3,
     "quote_missing": 0.2,
     "empty_source": 0.5,
+    # Translation memory: other English approved for this German is a strong hint; the same
+    # English approved for other German is often a legitimately shared phrase.
+    "inconsistent_translation": 0.5,
+    "inconsistent_source": 0.3,
 }
 DEFAULT_WEIGHT = 0.4
 
