@@ -77,3 +77,16 @@ def _wrap(body: str, opening: str, closing: str) -> str:
     core = body.strip()
     start = body.index(core)
     return f"{body[:start]}{opening}{core}{closing}{body[start + len(core):]}"
+
+
+def highlight_markdown(text: str, spans) -> str:
+    """``text`` escaped, with each (start, end) span shown bold on a yellow background."""
+    parts, last = [], 0
+    for start, end in sorted(spans):
+        if start < last or start >= end:
+            continue  # overlapping or empty spans: the first one wins
+        parts.append(escape_markdown(text[last:start]))
+        parts.append(_wrap(escape_markdown(text[start:end]), ":orange-background[**", "**]"))
+        last = end
+    parts.append(escape_markdown(text[last:]))
+    return "".join(parts)

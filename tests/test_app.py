@@ -329,3 +329,39 @@ def test_a_dismissed_flag_is_kept_with_who_and_lowers_the_risk(offline_env, stor
     assert at.button(key="accept_all").label == "Accept unflagged (3)"
     at = click(at, f"restore:{article_id}:1:0")
     assert segment(stored(store_dir, article_id), 1)["dismissed"] == []
+
+
+def test_memory_suggests_approved_english_and_offers_repetitions(offline_env, store_dir):
+    store = ArticleStore()
+    shared = "Der Kremlsprecher Dmitri Peskow sagte, die Gespräche seien gut verlaufen."
+    first = store.add(article_from_text(f"{shared}\nDas Wetter war schön.", title="Eins",
+                                        id="eins"))
+    second = store.add(article_from_text(
+        f"{shared}\nDer Kremlsprecher Dmitri Peskow sagte, die Gespräche seien schlecht "
+        "verlaufen.", title="Zwei", id="zwei"))
+    for article_id in (first.id, second.id):
+        store.update(article_id, lambda a: [setattr(s, "machine", MachineOutput(
+            f"Machine {s.index}.", "test-mt", -0.2)) for s in a.segments])
+    at = open_app()
+    at.sidebar.text_input(key="reviewer").input("anna").run()
+    at = click(at, "open:eins")
+    approved = "Kremlin spokesman Dmitry Peskov said the talks had gone well."
+    english_box(at, "eins", 0).input(approved)
+    at = click(at, "accept:eins:0")  # Confirm saves the correction, and offers it elsewhere
+    from review.ui import jobs_panel
+
+    at = wait_for_jobs(at)
+    offered = segment(stored(store_dir, "zwei"), 0)
+    assert offered["decision"]["status"] == "pending"  # offered, not decided for them
+    assert offered["machine"]["text"] == approved and offered["machine"]["engine"] == "memory"
+    assert offered["machine"]["origin"] == "article:eins#0"
+    assert "offered to 1 segment" in jobs_panel.runner().views()[0].message
+
+    # The near-identical sentence gets the approved English as a fuzzy suggestion.
+    at = click(at, "open:zwei")
+    at = click(at, "goto:zwei:1")
+    assert at.button(key="tm:zwei:1:1").label.endswith("%")
+    at = click(at, "tm:zwei:1:1")
+    assert english_box(at, "zwei", 1).value == approved
+    at = click(at, "accept:zwei:1")
+    assert segment(stored(store_dir, "zwei"), 1)["decision"]["text"] == approved

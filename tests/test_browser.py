@@ -305,6 +305,35 @@ def test_reviewed_text_holds_approved_english_only(page, server, store_root, tin
     assert CORRECTION in code.inner_text()
 
 
+def test_memory_suggestion_is_one_key_away_and_concordance_finds_it(page, server, store_root,
+                                                                    tiny_marian):
+    approved = "The harbour authority counted 312 fewer ships in Kiel."
+    source = add_article(store_root, tiny_marian, "tm-source", text=(
+        "Die Hafenbehörde zählte in Kiel 312 Schiffe weniger.\nDas meldete der NDR."))
+    ArticleStore(store_root).decide(source, 0, "correct", "ben", text=approved)
+    target = add_article(store_root, tiny_marian, "tm-target", text=(
+        "Die Hafenbehörde zählte in Kiel 312 Schiffe mehr.\nDas Wetter war gut."))
+    open_article(page, server, target)
+    appserver.editor_ready(page, target, 0, timeout=WAIT)
+    suggestion = button(page, f"tm:{target}:0:1")
+    suggestion.wait_for(timeout=WAIT)
+    assert "%" in suggestion.inner_text()
+    page.keyboard.press("Alt+1")  # the best suggestion into the editor, focus stays
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel)?.value === text",
+        arg=[f".st-key-seg-{target}-0 textarea", approved], timeout=WAIT)
+    page.keyboard.press("Control+Enter")
+    eventually(lambda: decision(store_root, target, 0)["status"] == "corrected")
+    assert decision(store_root, target, 0)["text"] == approved
+
+    button(page, "concordance").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("textbox").fill("Hafenbehörde")
+    dialog.get_by_role("textbox").press("Enter")
+    dialog.get_by_text("2 hit(s)").wait_for(timeout=WAIT)
+    assert dialog.locator("strong", has_text="Hafenbehörde").count() == 2  # highlighted
+
+
 def test_glossary_asks_about_a_term_without_english_and_rechecks_every_article(
         page, server, store_root, tiny_marian):
     """Last in this module: the glossary it saves applies to every article in the store."""

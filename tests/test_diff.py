@@ -45,3 +45,15 @@ def test_user_text_cannot_inject_markup():
     md = diff_markdown(word_diff("harmless", hostile))
     inserted = md[md.index(":green[**") + 9:md.rindex("**]")]
     assert re.search(r"(?<!\\)[<>\[\]()$*:]", inserted) is None
+
+
+def test_highlight_marks_each_span_and_escapes_the_rest():
+    from review.diff import highlight_markdown
+
+    text = "Kim Jong Un traf *Putin* in Moskau"
+    at = text.index("Moskau")
+    out = highlight_markdown(text, [(0, 3), (at, at + 6)])
+    assert out.startswith(":orange-background[**Kim**]")
+    assert out.endswith(":orange-background[**Moskau**]")
+    assert "\\*Putin\\*" in out  # article text never becomes markdown emphasis
+    assert highlight_markdown("abc", []) == "abc"

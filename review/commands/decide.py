@@ -90,12 +90,13 @@ def _recheck(articles, warnings: list[str]):
     A failing check must not cost the reviewer the decision, so it becomes a warning.
     """
     def on_change(article, target):
-        from review.pipeline import after_decision
+        from review.pipeline import after_decision, store_memory
 
         try:
             from review.checks import load_glossary
 
-            after_decision(article, target, load_glossary(articles.glossary_path))
+            after_decision(article, target, load_glossary(articles.glossary_path),
+                           memory=store_memory(articles))
         except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
             warnings.append(f"decision saved, but the checks were not re-run ({err})")
 

@@ -133,10 +133,10 @@ def _recheck(store: ArticleStore, english_changed: bool = True):
 
     def recheck(article: Article, changed) -> None:
         from review import summary as summaries
-        from review.pipeline import after_decision
+        from review.pipeline import after_decision, store_memory
 
         if english_changed:
-            after_decision(article, changed, terms)
+            after_decision(article, changed, terms, memory=store_memory(store))
         elif changed != "summary":
             summaries.refresh(article)
 

@@ -15,6 +15,7 @@ from review.ui.session import flash, md, settings
 SHOW_FINISHED = 120  # seconds a finished job's result stays in the sidebar
 POLL = 1.0  # seconds between progress updates while a job runs
 BUSY_LABELS = {"translate": "Translating…", "recheck": "Re-checking…"}
+REPETITIONS = "repetition_jobs"  # this tab's repetition jobs not announced yet
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,6 +47,23 @@ def start_translation(ids: list[str]) -> None:
 def start_recheck() -> None:
     job = runner().recheck(None, reason="glossary changed")
     flash("top", "info", f"{job.label}: running in the background.")
+
+
+def offer_repetitions(article_id: str, index: int) -> None:
+    """Offer an approved English to identical pending segments elsewhere, in the background."""
+    job = runner().repetitions(article_id, index)
+    st.session_state.setdefault(REPETITIONS, []).append(job.id)
+
+
+def announce_repetitions() -> None:
+    """Say once, as a toast, how many segments each finished repetition job offered to."""
+    waiting = st.session_state.get(REPETITIONS) or []
+    for job_id in list(waiting):
+        job = runner().get(job_id)
+        if job is None or not job.unfinished:
+            waiting.remove(job_id)
+        if job is not None and not job.unfinished and job.message:
+            st.toast(md(f"{job.label}: {job.message}"), icon="🔁")
 
 
 def panel() -> None:

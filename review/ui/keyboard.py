@@ -17,6 +17,12 @@ PREVIOUS = "Alt+Up"
 NEXT_PENDING = "Alt+N"
 MACHINE_TEXT = "Alt+M"
 
+
+def suggestion(number: int) -> str:
+    """The key that takes translation-memory suggestion ``number`` (1-3) into the editor."""
+    return f"Alt+{number}"
+
+
 SHORTCUTS = (
     (CONFIRM, "confirm: accept the machine text, or save your edit; go to the next pending"),
     (REJECT, "reject the translation and go to the next pending"),
@@ -25,6 +31,7 @@ SHORTCUTS = (
     (PREVIOUS, "previous segment"),
     (NEXT_PENDING, "next pending segment"),
     (MACHINE_TEXT, "put the machine text back into the editor"),
+    ("Alt+1 … Alt+3", "take a translation-memory suggestion into the editor"),
 )
 
 # Compact rows: a few lines each, tight spacing; the summary column stays in view; the

@@ -12,7 +12,7 @@ from review.checks.describe import describe
 from review.diff import changed, diff_markdown, word_diff
 from review.errors import ReviewError, StaleRevisionError
 from review.store import ArticleStore
-from review.ui import actions, jobs_panel, keyboard, listing, navigation, rows
+from review.ui import actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows
 from review.ui.session import (clear_flash, current_key, drafts, flash, md, reviewer,
                                show_flash, write_url)
 
@@ -64,6 +64,8 @@ def on_confirm(article_id: str, target, view: dict, box_key: str, then: int | No
     if action == "keep" or _decide(article_id, target, action, view, text):
         go(article_id, then)
         drafts().pop(box_key, None)  # decided: nothing left to keep
+        if action != "keep" and target != "summary":
+            jobs_panel.offer_repetitions(article_id, target)
 
 
 def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
@@ -152,6 +154,7 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
     with summary, st.container(key="summary-panel"):
         summary_panel(article)
     write_url(article_id, current)
+    jobs_panel.announce_repetitions()
 
 
 def header(article: Article, review: list[rows.SegmentRow]) -> None:
@@ -198,6 +201,10 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
                   on_click=go, args=(article.id, upcoming), disabled=upcoming is None)
         st.segmented_control("Segments", navigation.SEGMENT_FILTERS, key="seg_filter",
                              default="all", label_visibility="collapsed")
+        if st.button("Search", key="concordance", help="Concordance: a word or phrase in "
+                                                       "German or English across the memory "
+                                                       "and every article"):
+            memory_panel.concordance()
         with st.popover("View"):
             st.radio("Order", rows.ORDERS, key="order")
             st.toggle("Reviewed English text", key="show_text")
@@ -286,6 +293,7 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
         flags_panel(aid, row)
         if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
             st.markdown(diff_markdown(tokens))
+        memory_panel.suggestions(aid, index, row.source, box_key)
         history(article, index)
 
 

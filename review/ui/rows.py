@@ -29,6 +29,7 @@ class SegmentRow:
     risk: float | None
     in_summary: bool
     decided_text: str | None = None  # the approved English, when accepted or corrected
+    origin: str | None = None  # where a translation-memory match came from
     dismissed: tuple = ()  # Dismissal records of false alarms: who, when, which flag
 
     @property
@@ -89,6 +90,7 @@ def row(seg: Segment, in_summary: bool = False) -> SegmentRow:
         revision=seg.decision.revision, flags=tuple(seg.active_flags), risk=seg.risk,
         in_summary=in_summary,
         decided_text=seg.decision.text if seg.decision.status in APPROVED else None,
+        origin=seg.machine.origin if seg.machine and seg.machine.engine == "memory" else None,
         dismissed=tuple(seg.dismissed),
     )
 
@@ -160,7 +162,20 @@ def badges(item: SegmentRow) -> list[tuple[str, str]]:
         out.append(("gray", "no machine output"))
     if item.in_summary:
         out.append(("blue", "in summary"))
+    if item.origin:
+        out.append(("violet", f"from memory: {origin_label(item.origin)}"))
     return out
+
+
+def origin_label(origin: str | None) -> str:
+    """Where a memory unit came from, in words: "article ID §N" or "TMX file NAME"."""
+    kind, _, where = (origin or "").partition(":")
+    if kind == "article":
+        article_id, _, index = where.rpartition("#")
+        return f"article {article_id} §{index}"
+    if kind == "tmx":
+        return f"TMX {where}"
+    return origin or "unknown"
 
 
 def summary_view(article: Article) -> SummaryView | None:

@@ -1,0 +1,72 @@
+"""Translation memory on the review page: fuzzy suggestions for the open segment, concordance.
+
+The memory is built once per store state and shared by every tab (``memory_for``), so a
+suggestion costs a lookup, not a scan of the store.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from review.diff import diff_markdown, highlight_markdown, word_diff
+from review.errors import ReviewError
+from review.store import ArticleStore
+from review.ui import keyboard
+from review.ui.rows import origin_label
+from review.ui.session import md
+
+SUGGESTIONS = 3  # fuzzy matches shown beside the open segment
+SEARCH_LIMIT = 50
+
+
+def origin_of(article_id: str, index: int) -> str:
+    return f"article:{article_id}#{index}"
+
+
+def suggestions(article_id: str, index: int, source: str, box_key: str) -> None:
+    """The best memory matches for the open segment, each one key press from the editor."""
+    from review.memory import memory_for
+
+    try:
+        matches = memory_for(ArticleStore()).lookup(
+            source, limit=SUGGESTIONS, exclude_origin=origin_of(article_id, index))
+    except ReviewError as err:
+        return st.caption(md(f"Translation memory unavailable: {err}"))
+    if not matches:
+        return
+    st.markdown("**Translation memory**")
+    for number, match in enumerate(matches, 1):
+        unit = match.unit
+        take, text = st.columns([1.4, 12], vertical_alignment="top")
+        take.button(f"{match.score:.0%}", key=f"tm:{article_id}:{index}:{number}",
+                    shortcut=keyboard.suggestion(number), on_click=_take,
+                    args=(box_key, unit.target), type="secondary",
+                    help="Put this English into the editor")
+        german = md(unit.source) if match.score >= 1.0 \
+            else diff_markdown(word_diff(source, unit.source))
+        text.markdown(f"{german}  \n→ {md(unit.target)}  \n:gray[{md(origin_label(unit.origin))}]")
+
+
+def _take(box_key: str, target: str) -> None:
+    st.session_state[box_key] = target
+
+
+@st.dialog("Concordance: search the memory and every article", width="large")
+def concordance() -> None:
+    query = st.text_input("German or English word or phrase", key="concordance_query")
+    if not (query or "").strip():
+        return st.caption("Type a term: every approved segment, imported TMX unit and article "
+                          "segment that contains it is listed, best known first.")
+    from review.memory import memory_for
+
+    try:
+        hits = [hit.to_dict() for hit in
+                memory_for(ArticleStore()).search(query.strip(), limit=SEARCH_LIMIT)]
+    except ReviewError as err:
+        return st.error(md(str(err)))
+    st.caption(f"{len(hits)} hit(s)" + (" (first 50)" if len(hits) >= SEARCH_LIMIT else ""))
+    for hit in hits:
+        german, english = st.columns(2, gap="medium")
+        german.markdown(highlight_markdown(hit["source"], hit["source_spans"]))
+        english.markdown(highlight_markdown(hit["target"] or "", hit["target_spans"])
+                         + f"  \n:gray[{md(origin_label(hit['origin']))}"
+                         + (f" · {md(hit['status'])}" if hit.get("status") else "") + "]")
