@@ -49,8 +49,7 @@ def lookup(store, text, as_json, limit, threshold):
     """
     memory, problems = _load(store)
     if text == "-":
-        stdin = click.get_text_stream("stdin")
-        for line in stdin:
+        for line in sys.stdin:
             _answer(memory, line.rstrip("\r\n"), limit, threshold, as_json, heading=True)
     else:
         _answer(memory, text, limit, threshold, as_json, heading=False)
