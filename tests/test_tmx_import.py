@@ -35,7 +35,8 @@ VENDOR_TMX = """<?xml version="1.0" encoding="UTF-8"?>
     </tu>
     <tu>
       <tuv xml:lang="de-AT"><seg>Der Zug fährt um acht Uhr ab.</seg></tuv>
-      <tuv xml:lang="en-US"><seg>The train leaves at <it pos="begin">&lt;i&gt;</it>eight<ut>{1}</ut>.</seg></tuv>
+      <tuv xml:lang="en-US"><seg>The train leaves at
+        <it pos="begin">&lt;i&gt;</it>eight<ut>{1}</ut>.</seg></tuv>
     </tu>
     <tu>
       <tuv lang="DE_ch"><seg>Das Velo steht vor dem Haus.</seg></tuv>
@@ -49,7 +50,8 @@ VENDOR_TMX = """<?xml version="1.0" encoding="UTF-8"?>
       <tuv xml:lang="en-GB"><seg>  <ph x="1">&lt;br/&gt;</ph> </seg></tuv>
     </tu>
     <tu>
-      <tuv xml:lang="de-DE"><seg>Ein Bild<ph x="3">&lt;img alt="<sub>Foto des Ministers</sub>"&gt;</ph> zeigt ihn.</seg></tuv>
+      <tuv xml:lang="de-DE"><seg>Ein Bild<ph x="3">&lt;img alt="<sub>Foto des Ministers</sub>"
+        &gt;</ph> zeigt ihn.</seg></tuv>
       <tuv xml:lang="fr-FR"><seg>Une image le montre.</seg></tuv>
       <tuv xml:lang="en-GB"><seg>A picture shows him.</seg></tuv>
     </tu>
@@ -105,6 +107,8 @@ def test_a_vendor_tmx_is_imported_with_inline_markup_reduced_to_text(store, tmp_
 
 def test_importing_again_adds_only_what_is_new(store, tmp_path):
     assert import_tmx(store, tmx(tmp_path, VENDOR_TMX)) == 4
+    left = imported_path(store).parent / ".imported.jsonl.0123456789ab.tmp"
+    left.write_text("half a write", "utf-8")  # from a writer killed mid-write
     again = import_tmx_report(store, tmx(tmp_path, VENDOR_TMX, "copy.tmx"))
     assert (again.added, again.duplicates) == (0, 4)
     assert again.line().endswith("(2 skipped: no German or English side; 4 already in the "
@@ -116,6 +120,7 @@ def test_importing_again_adds_only_what_is_new(store, tmp_path):
     assert [(u.source, u.origin) for u in units[-2:]] == [
         ("Neu hier.", "tmx:more.tmx"), ("Der Zug fährt um acht Uhr ab.", "tmx:more.tmx")]
     assert len(units) == 6
+    assert not left.exists()
 
 
 def test_utf16_with_bom_and_other_declared_encodings(store, tmp_path):

@@ -8,6 +8,10 @@
   sharing the most (rarer) words with the query, through an inverted word index; a sentence
   sharing no word with the query is then never proposed, which at useful scores (a changed
   word or two) costs nothing, and makes a lookup take a few milliseconds.
+
+No index is written to disk: at 100,000 units, reading the memory file takes ~1.3 s and the
+word index ~1.3 s more (built on the first fuzzy lookup), on one core; a cache file would
+save about two seconds per process and would be one more thing that can go stale.
 """
 from __future__ import annotations
 
