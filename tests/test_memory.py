@@ -305,6 +305,21 @@ def test_conflicts_of_both_kinds(store):
     assert memory.conflicts("a1") == conflicts and memory.conflicts("a3") == []
 
 
+def test_exact_target_finds_units_by_their_english(store):
+    store.add(make_article("a1", [("Der Zug fährt ab.", "The “train” leaves."),
+                                  ("Der Zug geht.", "The train goes.")],
+                           decisions={0: approved(), 1: approved()}))
+    imported(store, Unit("Zug fährt ab.", 'The  "train" leaves.', "tmx:x.tmx",
+                         time="2025-01-01T00:00:00+00:00"))
+    memory = memory_for(store)
+    assert [u.origin for u in memory.exact_target('The "train" leaves.')] == [
+        "tmx:x.tmx", "article:a1#0"]
+    assert memory.exact_target("The train leaves.", exclude_origin="tmx:x.tmx") == []
+    store.decide("a1", 1, "correct", "ana", text="The “train” leaves.")
+    assert [u.origin for u in memory_for(store).exact_target('The "train" leaves.')] == [
+        "article:a1#1", "tmx:x.tmx", "article:a1#0"]  # decided now: the newest
+
+
 def test_conflicts_with_imported_units_need_a_store_segment(store):
     store.add(make_article("a1", [("Der Zug fährt ab.", "The train leaves.")],
                            decisions={0: approved()}))

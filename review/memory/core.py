@@ -68,6 +68,16 @@ class Memory:
         found = self._store.exact(key) + self._imported.exact(key)
         return [unit for unit in newest_first(found) if unit.origin != exclude_origin]
 
+    def exact_target(self, target: str, exclude_origin: str | None = None) -> list[Unit]:
+        """Units whose English equals ``target`` after normalize(), newest first.
+
+        The imported units' reverse index is built once and shared by the Memory objects
+        ``memory_for`` hands out after each decision, so this stays cheap on big memories.
+        """
+        key = normalize(target)
+        found = self._store.by_target(key) + self._imported.by_target(key)
+        return [unit for unit in newest_first(found) if unit.origin != exclude_origin]
+
     def lookup(self, source: str, limit: int = 5, threshold: float = 0.5,
                exclude_origin: str | None = None) -> list[Match]:
         """Exact matches first (score 1.0), then fuzzy ones by rapidfuzz ratio, best first.
