@@ -208,17 +208,11 @@ def test_english_approved_for_other_german_is_flagged(store_dir):
 
 
 def test_consistency_flags_on_a_memory_without_a_store():
+    from review.memory import Memory as RealMemory
     from review.memory import Unit
 
-    class Memory:
-        def __init__(self, units):
-            self.units = units
-
-        def exact(self, source, exclude_origin=None):
-            from review.memory import normalize
-
-            return [u for u in self.units if normalize(u.source) == normalize(source)
-                    and u.origin != exclude_origin]
+    def Memory(units):  # noqa: N802 - a memory of imported units only, no store behind it
+        return RealMemory(imported=units)
 
     memory = Memory([Unit(SHARED, SHARED_EN, "tmx:forests.tmx"),
                      Unit(OTHER, "The opposition sharply criticised the draft.", "article:x#2")])

@@ -8,13 +8,11 @@ imported TMX files), never against the segment's own approval:
 ``inconsistent_source``
     this English was approved elsewhere for other German (a pasted or reused translation).
 
-The memory is a ``review.memory.Memory``; the reverse index (English → units) is built lazily
-from its units, once per memory object.
+The memory is a ``review.memory.Memory``, whose indexes answer both questions.
 """
 from __future__ import annotations
 
 import re
-import threading
 
 from review.article import Flag
 
@@ -23,8 +21,6 @@ MAX_FLAGS = 3  # per code: the newest distinct other versions
 MIN_WORDS = 3  # shorter English ("Thank you.") is legitimately shared by different German
 QUOTE_CHARS = 80  # longer English or German is shortened in the flag's detail
 
-_lock = threading.Lock()
-_reverse: tuple[object, dict[str, list]] | None = None  # (memory, normalized English -> units)
 
 
 def origin_of(article_id: str, index: int) -> str:
@@ -68,9 +64,7 @@ def consistency_flags(source: str, english: str, memory,
                           f"approved elsewhere as {_quote(unit.target)} ({where(unit.origin)})"))
     if len(key_en.split()) >= MIN_WORDS:
         seen = set()
-        for unit in reverse_index(memory).get(key_en, ()):
-            if unit.origin == exclude_origin:
-                continue
+        for unit in memory.exact_target(english, exclude_origin=exclude_origin):
             other = normalize(unit.source)
             if not other or other == key_de or other in seen:
                 continue
@@ -81,30 +75,6 @@ def consistency_flags(source: str, english: str, memory,
                               f"the same English was approved for {_quote(unit.source)} "
                               f"({where(unit.origin)})"))
     return flags
-
-
-def reverse_index(memory) -> dict[str, list]:
-    """Normalized English → the memory's units with that English, newest first.
-
-    Built on first use for each memory object and kept while that object is the current one
-    (``review.memory.memory_for`` hands out a new object when the store changes).
-    """
-    from review.memory import normalize
-
-    global _reverse
-    with _lock:
-        cached = _reverse
-        if cached is not None and cached[0] is memory:
-            return cached[1]
-        index: dict[str, list] = {}
-        for unit in memory.units:
-            key = normalize(unit.target)
-            if key:
-                index.setdefault(key, []).append(unit)
-        for units in index.values():  # newest first, like Memory.exact; undated (TMX) last
-            units.sort(key=lambda u: u.time or "", reverse=True)
-        _reverse = (memory, index)
-        return index
 
 
 def _quote(text: str) -> str:
