@@ -331,7 +331,9 @@ def test_memory_suggestion_is_one_key_away_and_concordance_finds_it(page, server
     dialog.get_by_role("textbox").fill("Hafenbehörde")
     dialog.get_by_role("textbox").press("Enter")
     dialog.get_by_text("2 hit(s)").wait_for(timeout=WAIT)
-    assert dialog.locator("strong", has_text="Hafenbehörde").count() == 2  # highlighted
+    highlighted = dialog.locator("strong", has_text="Hafenbehörde")
+    highlighted.nth(1).wait_for(timeout=WAIT)
+    assert highlighted.count() == 2
 
 
 def test_glossary_asks_about_a_term_without_english_and_rechecks_every_article(
