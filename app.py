@@ -11,7 +11,7 @@ from review import auth
 from review.errors import ReviewError
 from review.pipeline import SUMMARY_METHODS
 from review.store import ArticleStore
-from review.ui import actions, jobs_panel, keyboard, listing, page
+from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.session import flash, md, read_url, settings, show_flash
 
@@ -143,18 +143,13 @@ def first_start() -> None:
     show_flash("top")
 
 
-def main() -> None:
-    st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
-    st.html(keyboard.CSS)
-    login_gate()
+def review_page() -> None:
+    """The articles in the sidebar, the open one in the main area."""
     read_url()
     store = ArticleStore()
     articles, problems = store.scan()
     entries = [listing.entry(a) for a in articles]
     with st.sidebar:
-        st.header("Translation review")
-        jobs_panel.panel()
-        sidebar_reviewer()
         chosen = sidebar_articles(entries) if entries else None
         sidebar_add()
         sidebar_export(articles)
@@ -169,6 +164,19 @@ def main() -> None:
         return st.info("Pick another filter in the sidebar to see articles.")
     waiting = tuple(e.id for e in entries if e.untranslated)
     page.article_page(chosen, waiting, settings()["mt_model"])
+
+
+def main() -> None:
+    st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
+    st.html(keyboard.CSS)
+    login_gate()
+    pages = st.navigation([st.Page(review_page, title="Review", icon="📝", default=True),
+                           st.Page(overview_page.page, title="Overview", icon="📊",
+                                   url_path="overview")])
+    with st.sidebar:
+        jobs_panel.panel()  # a running job shows on every page
+        sidebar_reviewer()
+    pages.run()
 
 
 main()

@@ -336,6 +336,22 @@ def test_memory_suggestion_is_one_key_away_and_concordance_finds_it(page, server
     assert highlighted.count() == 2
 
 
+def test_overview_page_charts_the_store_with_csv_downloads(page, server, store_root,
+                                                          tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "overview")
+    ArticleStore(store_root).decide(article_id, 0, "correct", "carla", text=CORRECTION)
+    page.goto(server + "overview")
+    charts = page.get_by_test_id("stVegaLiteChart")
+    charts.nth(3).wait_for(timeout=60_000)
+    assert charts.count() == 4
+    for name in ("progress", "flags", "decisions", "effort"):
+        assert button(page, f"csv:{name}").is_visible()
+    with page.expect_download() as download:
+        button(page, "csv:decisions").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "reviewer,day,action,decisions" and "carla" in text
+
+
 def test_glossary_asks_about_a_term_without_english_and_rechecks_every_article(
         page, server, store_root, tiny_marian):
     """Last in this module: the glossary it saves applies to every article in the store."""
