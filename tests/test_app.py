@@ -365,3 +365,25 @@ def test_memory_suggests_approved_english_and_offers_repetitions(offline_env, st
     assert english_box(at, "zwei", 1).value == approved
     at = click(at, "accept:zwei:1")
     assert segment(stored(store_dir, "zwei"), 1)["decision"]["text"] == approved
+
+
+def test_a_thousand_segment_article_draws_a_window_of_rows(offline_env, store_dir):
+    text = "\n".join(f"Im Jahr {1000 + n} meldete die Behörde {n} neue Fälle." for n in range(1000))
+    store = ArticleStore()
+    article = store.add(article_from_text(text, title="Lang", id="lang"))
+    store.update(article.id, lambda a: [setattr(s, "machine", MachineOutput(
+        f"Sentence {s.index}.", "m", -0.2)) for s in a.segments])
+    at = open_app()
+
+    def drawn(at) -> list[int]:
+        return [int(b.key.rsplit(":", 1)[1]) for b in at.main.button
+                if b.key and b.key.startswith(("goto:lang:", "accept:lang:"))
+                and not b.key.endswith("summary")]
+
+    assert len(drawn(at)) == 60 and drawn(at)[0] == 0
+    assert "Rows 1–60 of 1000" in " ".join(c.value for c in at.main.caption)
+    at = click(at, "window-last")
+    assert drawn(at)[-1] == 999 and len(drawn(at)) == 60
+    assert at.query_params["segment"] in ("999", ["999"])
+    at = click(at, "window-earlier")  # the row before the window opens, the window follows
+    assert 939 in drawn(at) and at.query_params["segment"] in ("939", ["939"])

@@ -68,3 +68,11 @@ def test_glossary_terms_without_english_are_asked_about_not_guessed():
     kept = actions.keep_unanswered(rows)
     assert kept[0]["keep"] is True and kept[1] == rows[1]
     assert actions.unanswered_terms(kept) == []
+
+
+def test_a_long_article_shows_a_window_around_the_open_segment():
+    many = [seg(i) for i in range(1000)]
+    assert [r.index for r in navigation.window(many, 500, 60)] == list(range(480, 540))
+    assert [r.index for r in navigation.window(many, 3, 60)] == list(range(0, 60))
+    assert [r.index for r in navigation.window(many, 999, 60)] == list(range(940, 1000))
+    assert navigation.window(ROWS, 2, 60) == ROWS

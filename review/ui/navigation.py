@@ -61,3 +61,13 @@ def progress(rows: Sequence[SegmentRow]) -> tuple[int, int, int]:
     reviewed = sum(1 for r in rows if r.status != "pending")
     flagged = sum(1 for r in rows if r.status == "pending" and r.flags)
     return reviewed, len(rows), flagged
+
+
+def window(rows: Sequence[SegmentRow], current: int | None, size: int) -> list[SegmentRow]:
+    """At most ``size`` rows around ``current``: a third before it, the rest after."""
+    rows = list(rows)
+    if len(rows) <= size:
+        return rows
+    position = next((i for i, r in enumerate(rows) if r.index == current), 0)
+    start = min(max(position - size // 3, 0), len(rows) - size)
+    return rows[start:start + size]

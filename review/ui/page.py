@@ -19,6 +19,7 @@ from review.ui.session import (clear_flash, current_key, drafts, flash, md, revi
 REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
 FOCUSED = "focused_box"  # the editor that last took the focus; a new one takes it again
 OPEN_BOX = "open_box"  # (widget key, text it started with) of the open editor
+WINDOW = 60  # rows drawn at once around the open one: a long article stays as fast as a short
 
 
 # -- callbacks: run before the fragment re-renders ----------------------------------------------
@@ -226,12 +227,16 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
                  mt_model: str) -> None:
     which = st.session_state.get("seg_filter") or navigation.SEGMENT_FILTERS[0]
     visible = navigation.shown(review, which, current)
-    shown = {r.index for r in visible}
-    if not shown:
+    if not visible:
         st.caption("No segment matches this filter.")
+    window = navigation.window(visible, current, WINDOW)
+    if len(window) < len(visible):
+        window_bar(article.id, visible, window)
+    shown = {r.index for r in window}
+    span = (min(shown), max(shown)) if shown else (0, -1)
     for block in blocks:
         if isinstance(block, rows.BoilerplateGroup):
-            if which == "all":
+            if which == "all" and span[0] <= block.rows[0].index <= span[1]:
                 boilerplate(block)
             continue
         if block.index not in shown:
@@ -241,6 +246,21 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
                 editor(article, block, review, mt_model)
             else:
                 compact_row(article.id, block)
+
+
+def window_bar(article_id: str, visible: list[rows.SegmentRow],
+               window: list[rows.SegmentRow]) -> None:
+    """A long article shows a window of rows around the open one; these move the window."""
+    first = visible.index(window[0])
+    last = first + len(window) - 1
+    jumps = (("⏮", "first", 0), ("◀ earlier", "earlier", max(first - 1, 0)),
+             ("later ▶", "later", min(last + 1, len(visible) - 1)),
+             ("⏭", "last", len(visible) - 1))
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.caption(f"Rows {first + 1}–{last + 1} of {len(visible)}")
+        for label, name, position in jumps:
+            st.button(label, key=f"window-{name}", type="tertiary", on_click=go,
+                      args=(article_id, visible[position].index))
 
 
 def compact_row(article_id: str, row: rows.SegmentRow) -> None:
