@@ -233,10 +233,11 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
     if len(window) < len(visible):
         window_bar(article.id, visible, window)
     shown = {r.index for r in window}
+    windowed = len(window) < len(visible)
     span = (min(shown), max(shown)) if shown else (0, -1)
     for block in blocks:
         if isinstance(block, rows.BoilerplateGroup):
-            if which == "all" and span[0] <= block.rows[0].index <= span[1]:
+            if which == "all" and (not windowed or span[0] <= block.rows[0].index <= span[1]):
                 boilerplate(block)
             continue
         if block.index not in shown:
