@@ -11,7 +11,10 @@ from review.article import Article, Segment
 from review.errors import BadInputError
 
 SUFFIXES = (".txt", ".md", ".json", ".jsonl")
-MAX_BYTES = 1_000_000  # news articles are a few KB; anything bigger is a wrong file or a dump
+# News articles are a few KB; anything much bigger is a wrong file or a dump. Room for about a
+# million characters of German (a 990,000-character line is 1.01 MB of UTF-8), which the
+# segmenter cuts into segments of at most MAX_SEGMENT_CHARS and translation saves as it goes.
+MAX_BYTES = 2_000_000
 MAX_ID = 60
 MAX_TITLE = 100
 
@@ -109,8 +112,8 @@ def _check_suffix(name: str) -> None:
 
 def _check_size(name: str, size: int) -> None:
     if size > MAX_BYTES:
-        raise BadInputError(f"{name}: {size / 1e6:.1f} MB is over the 1 MB limit for one "
-                            "article; split it into one file per article")
+        raise BadInputError(f"{name}: {size / 1e6:.1f} MB is over the {MAX_BYTES / 1e6:g} MB "
+                            "limit for one article; split it into one file per article")
 
 
 def decode_text(data: bytes, name: str) -> str:

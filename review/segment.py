@@ -1,8 +1,10 @@
 """German news segmentation: lines are paragraphs; headings and page furniture stay whole;
-paragraphs are split into sentences. Every span is an exact slice of the input text."""
+paragraphs are split into sentences; no segment is longer than MAX_SEGMENT_CHARS. Every span is
+an exact slice of the input text."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from review.boilerplate import is_boilerplate
@@ -22,6 +24,26 @@ _FINAL_MARKS = ".!?…:;"
 
 HEADING_MAX_CHARS = 160
 HEADING_MAX_WORDS = 24
+
+# The longest segment. Real news sentences are far shorter (newstest2014 German: median 116
+# characters, 99.9th percentile 409, longest 467), so only run-on input is split: a pasted
+# dump, a line of list items joined by commas, a single 990,000-character token. Each segment
+# is one row in the review page and one unit of translation and saving, so a segment of
+# unbounded length makes a page that never renders and a translation that never saves.
+# At the usual 3-4 characters per subword token, 1,000 characters are some 250-350 Marian
+# tokens (an estimate: no real Marian vocabulary was at hand), within the 512-token input
+# that models/chunking fits segments to; it still splits anything longer for the model.
+MAX_SEGMENT_CHARS = 1000
+# Where an over-long segment is split, strongest first: a sentence-like end the sentence
+# splitter declined (". " before a lowercase word, after an abbreviation, inside quotes) or a
+# semicolon; a colon or a dash between spaces; a comma; any whitespace. Text with no
+# whitespace at all is cut at the limit, never inside a character sequence (see _can_cut).
+_LONG_BREAKS = (
+    re.compile(r"(?:[.!?…]+[\"'“”‘’«»‹›)\]]*|;)(?=\s)"),
+    re.compile(r"[:\u2013\u2014](?=\s)|(?<=\s)[-\u2012](?=\s)"),
+    re.compile(r",(?=\s)"),
+)
+_WHITESPACE = re.compile(r"\s+")
 
 # Abbreviations (case-sensitive, without the final dot) that never end a sentence.
 _ABBREVIATIONS = frozenset("""
@@ -116,10 +138,10 @@ def segment_text(text: str) -> list[Span]:
 def _line_spans(text: str, start: int, end: int, paragraph: int) -> list[Span]:
     line = text[start:end]
     kind = "boilerplate" if is_boilerplate(line) else "heading" if is_heading(line) else "text"
-    if kind != "text":
-        return [Span(start, end, line, kind, paragraph)]
-    return [Span(start + s, start + e, line[s:e], "text", paragraph)
-            for s, e in split_sentences(line)]
+    # A heading is at most HEADING_MAX_CHARS; an over-long boilerplate line ("Tags: ..."
+    # with thousands of tags) is split like any other, its pieces staying boilerplate.
+    pieces = split_sentences(line) if kind == "text" else split_long(line, 0, len(line))
+    return [Span(start + s, start + e, line[s:e], kind, paragraph) for s, e in pieces]
 
 
 def _content_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -152,7 +174,8 @@ def is_heading(line: str) -> bool:
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of one paragraph, edge whitespace excluded."""
+    """(start, end) offsets of the sentences of one paragraph, edge whitespace excluded; a
+    sentence longer than MAX_SEGMENT_CHARS comes in pieces (``split_long``)."""
     spans = []
     start, end = _trim(paragraph, 0, len(paragraph))
     for match in _CANDIDATE.finditer(paragraph, start, end):
@@ -160,7 +183,87 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
             spans.append(_trim(paragraph, start, match.end(2)))
             start = match.end()
     spans.append(_trim(paragraph, start, end))
-    return [piece for s, e in spans if s < e for piece in _split_run_ins(paragraph, s, e)]
+    return [piece for s, e in spans if s < e for rs, re_ in _split_run_ins(paragraph, s, e)
+            for piece in split_long(paragraph, rs, re_)]
+
+
+def split_long(text: str, start: int, end: int,
+               limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``limit`` characters, edge whitespace excluded.
+
+    A span within the limit comes back whole (trimmed). A longer one is cut at the strongest
+    break of ``_LONG_BREAKS`` that leaves pieces of about even length, else at whitespace,
+    else hard at the limit on a position ``_can_cut`` allows. Linear in the length: each
+    piece looks at no more than ``limit`` characters.
+    """
+    pieces = []
+    start, end = _trim(text, start, end)
+    while end - start > limit:
+        cut = _long_cut(text, start, end, limit)
+        pieces.append(_trim(text, start, cut))
+        start, _ = _trim(text, cut, end)
+    if start < end:
+        pieces.append((start, end))
+    return [(s, e) for s, e in pieces if s < e]
+
+
+def _long_cut(text: str, start: int, end: int, limit: int) -> int:
+    """Where the piece starting at ``start`` (more than ``limit`` characters left) ends."""
+    remaining = end - start
+    pieces = -(-remaining // limit)  # as few pieces as the limit allows, of even length
+    ideal = start + remaining / pieces
+    low, high = start + limit // 4, start + limit  # no slivers from punctuation breaks
+    for pattern in _LONG_BREAKS:
+        cuts = [m.end() for m in pattern.finditer(text, low, high)
+                if _can_cut(text, m.end(), start)
+                and _can_cut(text, _trim(text, m.end(), end)[0], start)]
+        if cuts:
+            return min(cuts, key=lambda c: abs(c - ideal))
+    # The last whitespace run that leaves the piece within the limit.
+    cuts = [m.start() for m in _WHITESPACE.finditer(text, start + 1, high + 1)
+            if _can_cut(text, m.end(), start)]
+    if cuts:
+        return cuts[-1]
+    for cut in range(high, start, -1):  # no whitespace: the last position that splits nothing
+        if _can_cut(text, cut, start):
+            return cut
+    return high  # a "character" of over ``limit`` code points is no character: cut anyway
+
+
+def _can_cut(text: str, i: int, floor: int = 0) -> bool:
+    """Whether ``text[:i]`` and ``text[i:]`` leave every user-perceived character whole;
+    ``floor`` is a known character boundary before ``i`` (where the current piece starts).
+
+    Python strings hold code points, so a cut never falls inside a UTF-8 or UTF-16 encoding;
+    this also keeps a base letter with its combining marks ("e" + U+0301), emoji with their
+    modifiers, variation selectors and zero-width joiners, flag pairs and surrogate halves.
+    """
+    if i <= 0 or i >= len(text):
+        return True
+    before, after = text[i - 1], text[i]
+    if _extends(after) or before == "\u200d" or (before, after) == ("\r", "\n"):
+        return False
+    if "\ud800" <= before <= "\udbff" and "\udc00" <= after <= "\udfff":
+        return False  # a surrogate pair left undecoded
+    if _regional(before) and _regional(after):
+        run = i - 1  # flags are pairs of regional indicators: cut only between pairs
+        while run > floor and _regional(text[run - 1]):
+            run -= 1
+        return (i - run) % 2 == 0
+    return True
+
+
+def _extends(char: str) -> bool:
+    """A code point that belongs to the character before it."""
+    code = ord(char)
+    return (unicodedata.category(char) in ("Mn", "Mc", "Me") or char == "\u200d"
+            or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF  # variation selectors
+            or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+            or 0xE0020 <= code <= 0xE007F)  # emoji tag sequences
+
+
+def _regional(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 def _split_run_ins(text: str, start: int, end: int) -> list[tuple[int, int]]:

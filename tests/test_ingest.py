@@ -78,7 +78,7 @@ BAD = {
     "blank.txt": (b"  \n\t\n", "empty"),
     "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     "latin1.txt": (GERMAN.encode("latin-1"), "not UTF-8"),
-    "huge.txt": ((GERMAN + "\n").encode("utf-8") * 6000, "1 MB"),
+    "huge.txt": ((GERMAN + "\n").encode("utf-8") * 12000, "2 MB"),
     "english.txt": (ENGLISH.encode("utf-8"), "German"),
     "broken.json": (b'{"title": "Streik",\n "text": "Die Bahn" ', "line 2"),
     "notext.json": (json.dumps({"title": "Streik"}).encode(), '"text"'),
