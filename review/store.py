@@ -3,9 +3,16 @@
 Every change is a locked read-modify-write of the file (``update``), so any number of tabs,
 app instances and CLI runs can decide at once without losing each other's work. A file that
 cannot be read is reported by name and never written over.
+
+Adding is linear in the number of articles: each store object keeps a content hash -> id map,
+filled once from the listing index (``review.listing``) and then kept current from
+``.index/added.log``, a line per article added, appended under the ``_add`` lock by every
+process. The log is a change feed, never the truth: when it is missing, rewritten, or names a
+file that is gone, the map is rebuilt from the article files.
 """
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 from contextlib import contextmanager
@@ -19,6 +26,8 @@ from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleE
                            UnknownArticleError)
 
 DEFAULT_ROOT = "reviews"
+ADDED_LOG = ".index/added.log"  # one JSON line {"id", "hash"} per added article
+TEMP_PATTERN = ".*.json.*.tmp"  # review.atomic's temp file beside <id>.json
 LOCK_TIMEOUT = 30.0  # seconds; a write takes milliseconds, so this only trips on a hung writer
 
 
@@ -35,7 +44,11 @@ class ArticleStore:
 
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = Path(root or os.environ.get("REVIEW_STORE") or DEFAULT_ROOT)
-        self._hashes: dict[str, str] = {}  # id -> content hash; an article's text never changes
+        # content hash -> id of every readable article (an article's text never changes);
+        # None until the first add or id_of fills it. _log_at: (dev, inode) of ADDED_LOG and
+        # the offset read up to when the map was last brought up to date.
+        self._by_hash: dict[str, str] | None = None
+        self._log_at: tuple[tuple[int, int] | None, int] = (None, 0)
 
     @property
     def glossary_path(self) -> Path:
@@ -53,13 +66,20 @@ class ArticleStore:
 
     def get(self, article_id: str) -> Article:
         """The stored article; UnknownArticleError or CorruptArticleError naming the file."""
+        return self.read(article_id)[0]
+
+    def read(self, article_id: str) -> tuple[Article, os.stat_result]:
+        """``get``, plus the stat of the very file version that was read (for the listing
+        index: a write replaces the file, so the stat of the open file matches its content)."""
         path = self._existing_path(article_id)
         try:
-            data = json.loads(path.read_bytes().decode("utf-8"))
+            with open(path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                data = json.loads(handle.read().decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             raise CorruptArticleError(f"{path}: unreadable ({_reason(err)}); it is left "
                                       "untouched: fix it or move it out of the store") from None
-        return _article(data, path, article_id)
+        return _article(data, path, article_id), stat
 
     def scan(self) -> tuple[list[Article], list[str]]:
         """All readable articles, plus one line per file that could not be read."""
@@ -73,18 +93,21 @@ class ArticleStore:
                 articles.append(self.get(article_id))
             except (CorruptArticleError, UnknownArticleError) as err:
                 problems.append(str(err))
-                continue
-            self._hashes[article_id] = articles[-1].content_hash
         return articles, problems
 
     def id_of(self, digest: str) -> str | None:
         """The id of the stored article with content hash ``digest``, if any."""
-        return self._find_hash(digest)
+        if not self.root.is_dir():
+            return None
+        with self._lock("_add"):
+            return self._find_hash(digest)
 
     def add(self, article: Article) -> Article:
         """Store a new article; DuplicateArticleError when the same text is already stored.
 
         An id already taken by different text gets a suffix, so nothing is ever replaced.
+        Costs the same whatever the size of the store, after the first add of a store object
+        (which reads the listing index: one stat per article file).
         """
         with self._lock("_add"):
             duplicate = self._find_hash(article.content_hash)
@@ -92,9 +115,11 @@ class ArticleStore:
                 raise DuplicateArticleError(
                     f"{article.source_path or article.id}: duplicate of {duplicate}")
             article.id = self._free_id(article.id, article.content_hash)
+            # Logged before the file is written: a crash in between leaves a line naming a
+            # missing file, which _find_hash checks, never an article other processes miss.
+            self._log_added(article.id, article.content_hash)
             with self._lock(article.id):
                 self._write(article)
-            self._hashes[article.id] = article.content_hash
         return article
 
     def update(self, article_id: str, fn: Callable[[Article], None]) -> Article:
@@ -175,16 +200,21 @@ class ArticleStore:
 
         return self.update(article_id, apply)
 
-    def clean_temp_files(self) -> list[Path]:
-        """Delete temp files left by killed writers.
+    def clean_temp_files(self, candidates: list[Path] | None = None) -> list[Path]:
+        """Delete temp files left by killed writers (among ``candidates``, found by the
+        caller's own listing of the folder; by default all in the store folder).
 
         A writer holds the article's lock for as long as its temp file exists, so a temp file
         whose lock we can take belongs to a writer that died.
         """
         removed: list[Path] = []
-        if not self.root.is_dir():
-            return removed
-        for temp in self.root.glob(".*.json.*.tmp"):
+        if candidates is None:
+            if not self.root.is_dir():
+                return removed
+            candidates = list(self.root.glob(TEMP_PATTERN))
+        for temp in candidates:
+            if not fnmatch.fnmatchcase(temp.name, TEMP_PATTERN):
+                continue
             article_id = temp.name[1:].split(".json.", 1)[0]
             with self._lock(article_id, timeout=0, quiet=True) as held:
                 if held:
@@ -203,15 +233,81 @@ class ArticleStore:
         return path
 
     def _find_hash(self, digest: str) -> str | None:
-        for article_id in self.ids():
-            if article_id not in self._hashes:
-                try:
-                    self._hashes[article_id] = self.get(article_id).content_hash
-                except ReviewError:
-                    continue  # a corrupt file is reported by scan, not here
-            if self._hashes.get(article_id) == digest:
-                return article_id
-        return None
+        """The id holding text with hash ``digest``; call under the ``_add`` lock."""
+        self._sync_hashes()
+        found = self._by_hash.get(digest)
+        if found is not None and not self._holds(found, digest):
+            self._sync_hashes(full=True)  # removed by hand, or its writer crashed
+            found = self._by_hash.get(digest)
+        return found
+
+    def _holds(self, article_id: str, digest: str) -> bool:
+        """Whether ``article_id`` is stored, readable, with text of hash ``digest``."""
+        try:
+            return self.get(article_id).content_hash == digest
+        except ReviewError:
+            return False
+
+    def _sync_hashes(self, full: bool = False) -> None:
+        """Bring the hash map up to date with every add so far, by any process.
+
+        Every add appends to ADDED_LOG under the ``_add`` lock we hold, so the log's lines past
+        our offset are exactly the articles added since we last looked. Without a map, or when
+        the log was replaced, truncated or garbled, the map is rebuilt from the listing index.
+        """
+        log = self.root / ADDED_LOG
+        try:
+            stat = os.stat(log)
+            where, size = (stat.st_dev, stat.st_ino), stat.st_size
+        except OSError:
+            where, size = None, 0
+        known, offset = self._log_at
+        if not full and self._by_hash is not None and where == known and size >= offset:
+            if size == offset or self._read_log(log, offset):
+                return
+        from review import listing
+
+        by_hash: dict[str, str] = {}
+        for summary in listing.summaries(self)[0]:  # sorted by id: the first id wins, as ever
+            by_hash.setdefault(summary.content_hash, summary.id)
+        self._by_hash, self._log_at = by_hash, (where, size)
+
+    def _read_log(self, log: Path, offset: int) -> bool:
+        """Add the log's complete lines from ``offset`` to the map; False if unreadable."""
+        try:
+            with open(log, "rb") as handle:
+                handle.seek(offset)
+                tail = handle.read()
+            end = tail.rfind(b"\n") + 1
+            added = [json.loads(line) for line in tail[:end].splitlines() if line.strip()]
+            pairs = [(str(item["hash"]), str(item["id"])) for item in added]
+        except (OSError, ValueError, TypeError, KeyError):
+            return False
+        for digest, article_id in pairs:
+            self._by_hash.setdefault(digest, article_id)
+        self._log_at = (self._log_at[0], offset + end)
+        return True
+
+    def _log_added(self, article_id: str, digest: str) -> None:
+        """Append the new article to ADDED_LOG and to the map; call under the ``_add`` lock."""
+        log = self.root / ADDED_LOG
+        line = json.dumps({"id": article_id, "hash": digest}, ensure_ascii=False) + "\n"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "ab") as handle:
+                start = handle.tell()
+                handle.write(line.encode("utf-8"))
+                handle.flush()
+                stat = os.fstat(handle.fileno())
+        except OSError as err:
+            raise self._unwritable(err) from None
+        self._by_hash.setdefault(digest, article_id)
+        known, offset = self._log_at
+        here = (stat.st_dev, stat.st_ino)
+        if start == offset and known in (None, here):  # only our line is new (or the log is)
+            self._log_at = (here, stat.st_size)
+        else:
+            self._log_at = (None, -1)  # not the log we followed: rebuild the map next time
 
     def _free_id(self, article_id: str, digest: str) -> str:
         if not _is_safe(article_id):

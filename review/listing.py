@@ -1,0 +1,375 @@
+"""The listing index: a summary of every article file, so a listing need not parse them all.
+
+`status`, the app's article list, `translate` with no ids and the store's duplicate check
+(``ArticleStore.add``) read ``summaries(store)``: one stat per article file, and only files
+that changed since the index saw them are parsed. The index, ``<store>/.index/listing.json``,
+is derived data and never the source of truth:
+
+- an entry is used only while its file has the same size, mtime and inode as when it was read
+  (every store write replaces the file, so it gets a new inode), and only if the file was
+  already older than ``RACY_NS`` when it was read: a file written in the same clock tick as
+  it was read could change again without its mtime moving, so it is read again next time;
+- a missing, corrupt or foreign index is rebuilt from the files, silently;
+- unreadable files are never indexed: they are read again each time and reported with the
+  same one-line message as ``ArticleStore.scan``;
+- the index is written atomically by whoever refreshed it, under a lock taken without waiting:
+  when another process is writing it, this one leaves it to them.
+
+Each process also keeps the index it last read or wrote in memory, checked against the
+index file's own stat, so the app's reruns do not even re-read it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Iterable
+
+from review.article import STATUSES, Article
+
+INDEX = Path(".index") / "listing.json"
+FORMAT = "review-listing"
+VERSION = 1  # bump when ArticleSummary changes: an index of another version is rebuilt
+RACY_NS = 2_000_000_000  # files younger than this when read are read again next time
+
+Signature = tuple[int, int, int]  # (size, mtime_ns, inode) of an article file
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What listings need of one article, without its text, segments or history."""
+    id: str
+    title: str
+    content_hash: str
+    revision: int
+    updated: str
+    # Reviewable segments (boilerplate aside) by decision status; ``segments`` is their sum.
+    pending: int
+    accepted: int
+    corrected: int
+    rejected: int
+    segments: int
+    boilerplate: int
+    translated: int  # reviewable segments with machine output
+    flagged: int  # pending reviewable segments with active (not dismissed) flags
+    untranslated: int  # pending reviewable segments with no machine output and German text
+    unchecked: int  # reviewable segments with English that the checks have not scored
+    summary_state: str  # pending | accepted | corrected | rejected | missing
+    summary_method: str | None  # extractive | abstractive | human; None when missing
+    chrf: float | None  # post-edit effort of this article (review.metrics.post_edit_effort)
+    ter: float | None
+    # Summed sacrebleu statistics of this article's edit pairs, to score any set of articles
+    # as one corpus: {"pairs": n, "chrf": [...], "ter": [edits, reference words]}; or None.
+    effort: dict | None
+    flags: dict[str, list[int]]  # check code -> [raised, dismissed] over reviewable segments
+
+    @classmethod
+    def from_article(cls, article: Article) -> ArticleSummary:
+        from review.metrics import edit_pairs
+
+        reviewable = article.reviewable()
+        pending = [s for s in reviewable if s.decision.status == "pending"]
+        counts = article.counts()
+        flags: dict[str, list[int]] = {}
+        for seg in reviewable:
+            for flag in seg.flags:
+                count = flags.setdefault(flag.code, [0, 0])
+                count[0] += 1
+                count[1] += seg.dismissal_of(flag.code, flag.detail) is not None
+        effort = effort_stats(edit_pairs([article]))
+        score = effort_score([effort])
+        return cls(
+            id=article.id, title=article.title, content_hash=article.content_hash,
+            revision=article.revision, updated=article.updated, **counts,
+            segments=len(reviewable), boilerplate=len(article.segments) - len(reviewable),
+            translated=sum(s.machine is not None for s in reviewable),
+            flagged=sum(1 for s in pending if s.active_flags),
+            untranslated=sum(1 for s in pending if s.machine is None and s.source.strip()),
+            unchecked=sum(1 for s in reviewable if s.english is not None and s.risk is None),
+            summary_state=article.summary_state(),
+            summary_method=article.summary.method if article.summary else None,
+            chrf=score["chrf"], ter=score["ter"], effort=effort, flags=dict(sorted(flags.items())))
+
+    # -- what the app's article list (review.ui.listing.ArticleEntry) shows -------------------
+
+    @property
+    def total(self) -> int:
+        return self.segments
+
+    @property
+    def reviewed(self) -> int:
+        return self.segments - self.pending
+
+    def to_entry(self):
+        """The sidebar's ``review.ui.listing.ArticleEntry`` for this article."""
+        from review.ui.listing import ArticleEntry
+
+        return ArticleEntry(id=self.id, title=self.title or self.id, reviewed=self.reviewed,
+                            total=self.total, summary_state=self.summary_state,
+                            flagged=self.flagged, untranslated=self.untranslated)
+
+    # -- status and translate ------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """Reviewable segments per status, as ``Article.counts``."""
+        return {status: getattr(self, status) for status in STATUSES}
+
+    def is_done(self, summary: str) -> bool:
+        """``review.pipeline.is_done`` of the article: translated, checked, and summarized by
+        ``summary`` (a summary a reviewer decided on counts whatever its method)."""
+        if self.untranslated or self.unchecked:
+            return False
+        if summary == "none":
+            return True
+        return self.summary_method is not None and (self.summary_method == summary
+                                                    or self.summary_state != "pending")
+
+    def to_dict(self) -> dict:
+        """JSON-ready fields (dataclasses.asdict, at a tenth of its cost on an index)."""
+        data = {name: getattr(self, name) for name in _FIELD_ORDER}
+        data["flags"] = {code: list(count) for code, count in self.flags.items()}
+        if self.effort is not None:
+            data["effort"] = {key: list(value) if isinstance(value, list) else value
+                              for key, value in self.effort.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ArticleSummary:
+        """From ``to_dict``'s JSON; ValueError when it is not one (a corrupt index)."""
+        if not isinstance(data, dict) or set(data) != _FIELDS:
+            raise ValueError("not a summary")
+        if not all(_is_int(data[name]) for name in _COUNTS):
+            raise ValueError("counts must be integers")
+        if not (isinstance(data["id"], str) and isinstance(data["summary_state"], str)
+                and isinstance(data["summary_method"], (str, type(None)))
+                and all(_is_number(data[name]) or data[name] is None for name in ("chrf", "ter"))
+                and _valid_flags(data["flags"]) and _valid_effort(data["effort"])):
+            raise ValueError("malformed summary")
+        return cls(**data)
+
+
+_FIELD_ORDER = tuple(f.name for f in fields(ArticleSummary))
+_FIELDS = set(_FIELD_ORDER)
+_COUNTS = STATUSES + ("segments", "boilerplate", "translated", "flagged", "untranslated",
+                      "unchecked")
+
+
+def summaries(store) -> tuple[list[ArticleSummary], list[str]]:
+    """Every readable article of ``store`` (an ArticleStore) summarized, sorted by id, plus one
+    line per article file that cannot be read: what ``store.scan()`` gives, as summaries.
+
+    Also removes temp files of killed writers, as ``scan`` does.
+    """
+    files, temps = _listing(store.root)
+    if files is None:
+        return [], []
+    if temps:
+        try:
+            store.clean_temp_files(temps)
+        except OSError:
+            pass  # a read-only store can still be listed; temp files are ignored anyway
+    from review.errors import CorruptArticleError, UnknownArticleError
+
+    known, rewrite = _known(store.root)
+    kept: dict[str, _Entry] = {}
+    found: list[ArticleSummary] = []
+    problems: list[str] = []
+    for article_id in sorted(files):
+        entry = known.get(article_id)
+        if entry is not None and entry.signature == files[article_id]:
+            kept[article_id] = entry
+            found.append(entry.summary)
+            continue
+        read_at = time.time_ns()
+        try:
+            article, stat = store.read(article_id)
+        except (CorruptArticleError, UnknownArticleError) as err:
+            problems.append(str(err))
+            continue
+        summary = ArticleSummary.from_article(article)
+        found.append(summary)
+        if read_at - stat.st_mtime_ns > RACY_NS:
+            kept[article_id] = _Entry(_signature(stat), summary)
+    if rewrite or kept.keys() != known.keys() or any(kept[k] is not known[k] for k in kept):
+        _save(store, kept)
+    return found, problems
+
+
+def forget(root: str | os.PathLike | None = None) -> None:
+    """Drop this process's in-memory copy of the index of ``root`` (of every store if None),
+    as a fresh process would start; the index file is left as it is."""
+    with _MEMORY_LOCK:
+        if root is None:
+            _MEMORY.clear()
+        else:
+            _MEMORY.pop(_key(Path(root)), None)
+
+
+# -- post-edit effort from summed statistics --------------------------------------------------
+
+def effort_stats(pairs: list[tuple[str, str]]) -> dict | None:
+    """The summed sacrebleu chrF and TER statistics of (machine, final) pairs, or None.
+
+    Both metrics score a corpus from the sum of its sentences' statistics, so the sums of
+    several articles give exactly ``review.metrics.post_edit_effort`` of all their pairs.
+    """
+    pairs = [(machine, final) for machine, final in pairs if machine is not None and final]
+    if not pairs:
+        return None
+    from sacrebleu.metrics import CHRF, TER
+
+    machine, final = [p[0] for p in pairs], [[p[1] for p in pairs]]
+    chrf = CHRF()._extract_corpus_statistics(machine, final)
+    ter = TER()._extract_corpus_statistics(machine, final)
+    return {"pairs": len(pairs), "chrf": [sum(col) for col in zip(*chrf)],
+            "ter": [sum(col) for col in zip(*ter)]}
+
+
+def effort_score(stats: Iterable[dict | None]) -> dict[str, float | None]:
+    """chrF and TER, as ``post_edit_effort``, of the pairs behind ``effort_stats`` results."""
+    stats = [s for s in stats if s]
+    if not stats:
+        return {"chrf": None, "ter": None}
+    from sacrebleu.metrics import CHRF, TER
+
+    chrf = [sum(col) for col in zip(*(s["chrf"] for s in stats))]
+    ter = [sum(col) for col in zip(*(s["ter"] for s in stats))]
+    return {"chrf": round(CHRF()._compute_score_from_stats(chrf).score, 1),
+            "ter": round(TER()._compute_score_from_stats(ter).score, 1)}
+
+
+# -- the index file ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Entry:
+    signature: Signature
+    summary: ArticleSummary
+
+
+# str(abspath of root) -> (signature of the index file, its entries); guarded by _MEMORY_LOCK
+_MEMORY: dict[str, tuple[Signature, dict[str, _Entry]]] = {}
+_MEMORY_LOCK = threading.Lock()
+
+
+def _listing(root: Path) -> tuple[dict[str, Signature] | None, list[Path]]:
+    """Article files (as ``ArticleStore.ids`` finds them) with their signatures, and temp
+    files; None when the store folder does not exist."""
+    files: dict[str, Signature] = {}
+    temps: list[Path] = []
+    try:
+        listing = os.scandir(root)
+    except OSError:
+        return None, temps
+    with listing:
+        for item in listing:
+            name = item.name
+            if name.startswith("."):
+                if name.endswith(".tmp"):
+                    temps.append(Path(item.path))
+                continue
+            if not name.endswith(".json"):
+                continue
+            try:
+                if item.is_file():
+                    files[name[:-len(".json")]] = _signature(item.stat())
+            except OSError:
+                continue  # gone since the folder was listed
+    return files, temps
+
+
+def _signature(stat: os.stat_result) -> Signature:
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _key(root: Path) -> str:
+    return os.path.abspath(root)
+
+
+def _known(root: Path) -> tuple[dict[str, _Entry], bool]:
+    """The indexed entries, and whether the index file needs writing (missing or corrupt)."""
+    path = root / INDEX
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return {}, True
+    with _MEMORY_LOCK:
+        held = _MEMORY.get(_key(root))
+    if held is not None and held[0] == _signature(stat):
+        return held[1], False
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            entries = _parse(handle.read())
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return {}, True
+    with _MEMORY_LOCK:
+        _MEMORY[_key(root)] = (_signature(stat), entries)
+    return entries, False
+
+
+def _parse(data: bytes) -> dict[str, _Entry]:
+    index = json.loads(data.decode("utf-8"))
+    if index.get("format") != FORMAT or index.get("version") != VERSION:
+        raise ValueError("another format or version")
+    entries = {}
+    for article_id, item in index["entries"].items():
+        signature = tuple(item["signature"])
+        if len(signature) != 3 or not all(_is_int(n) for n in signature):
+            raise ValueError("malformed signature")
+        summary = ArticleSummary.from_dict(item["summary"])
+        if summary.id != article_id:
+            raise ValueError("entry under another id")
+        entries[article_id] = _Entry(signature, summary)
+    return entries
+
+
+def _save(store, entries: dict[str, _Entry]) -> None:
+    """Write the index unless another process is writing it; never raises for it."""
+    from review.atomic import write_atomic
+
+    path = store.root / INDEX
+    data = json.dumps({"format": FORMAT, "version": VERSION, "entries": {
+        article_id: {"signature": list(entry.signature), "summary": entry.summary.to_dict()}
+        for article_id, entry in entries.items()}}, ensure_ascii=False, separators=(",", ":"))
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except OSError:
+        return
+    with store._lock("_index", timeout=0, quiet=True) as held:
+        if not held:
+            return
+        try:
+            for temp in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed writer
+                temp.unlink(missing_ok=True)
+            write_atomic(path, data)
+            stat = os.stat(path)
+        except OSError:
+            return
+    with _MEMORY_LOCK:
+        _MEMORY[_key(store.root)] = (_signature(stat), entries)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _valid_flags(flags) -> bool:
+    return isinstance(flags, dict) and all(
+        isinstance(v, list) and len(v) == 2 and all(_is_int(n) for n in v)
+        for v in flags.values())
+
+
+def _valid_effort(effort) -> bool:
+    if effort is None:
+        return True
+    return (isinstance(effort, dict) and set(effort) == {"pairs", "chrf", "ter"}
+            and _is_int(effort["pairs"]) and len(effort["ter"]) == 2
+            and all(isinstance(effort[k], list) and all(_is_number(n) for n in effort[k])
+                    for k in ("chrf", "ter")))
