@@ -416,5 +416,9 @@ def ingest_paths(store: ArticleStore, paths: Sequence[Path]) -> tuple[list[str],
 
 
 def pending_ids(store: ArticleStore, summary: str) -> Iterable[str]:
-    articles, _problems = store.scan()
-    return [a.id for a in articles if not is_done(a, summary)]
+    """Ids of readable articles not ``is_done``, from the listing index (no article parsed
+    unless it changed since the index saw it)."""
+    from review.listing import summaries
+
+    articles, _problems = summaries(store)
+    return [a.id for a in articles if not a.is_done(summary)]

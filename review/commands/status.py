@@ -8,6 +8,7 @@ import click
 
 from review.article import APPROVED
 from review.commands.options import store_option
+from review.metrics import acceptance_rate
 
 COLUMNS = ("segments", "pending", "accepted", "corrected", "rejected")
 
@@ -24,17 +25,20 @@ def command(store, as_json):
     "overall.flags" with --json) counts, per check, the flags raised on reviewable segments and
     how many of them reviewers dismissed as false alarms. Files that cannot be read are
     listed as problems (on stderr; in "problems" with --json). Exit 0 when every file could
-    be read, 1 when some could not.
+    be read, 1 when some could not. Articles are read through the listing index
+    (.index/listing.json in the store), so only files changed since it was written are
+    parsed; it is rebuilt when missing or damaged.
 
     \b
     Example:
       python -m review status --store ./reviews
       python -m review status --json | jq '.overall'
     """
+    from review.listing import summaries
     from review.store import ArticleStore
 
     articles_store = ArticleStore(store)
-    articles, problems = articles_store.scan()
+    articles, problems = summaries(articles_store)  # the listing index, not every file parsed
     report = build_report(articles, problems)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=1))
@@ -45,47 +49,52 @@ def command(store, as_json):
 
 
 def build_report(articles, problems: list[str]) -> dict:
-    """The status of each article and of the whole store, as plain JSON-ready data."""
-    from review.metrics import acceptance_rate, edit_pairs, post_edit_effort
+    """The status of each article and of the whole store, as plain JSON-ready data.
 
-    rows = [_row(article) for article in articles]
+    ``articles`` are ``review.listing.ArticleSummary`` items (or Articles, summarized here).
+    """
+    from review.listing import effort_score
+
+    items = _summaries(articles)
+    rows = [_row(item) for item in items]
     overall = {"articles": len(rows)}
     for name in COLUMNS + ("boilerplate", "translated"):
         overall[name] = sum(row[name] for row in rows)
     overall["summaries_approved"] = sum(row["summary"] in APPROVED
                                         for row in rows)
     overall["acceptance_rate"] = acceptance_rate(overall)
-    overall.update(post_edit_effort(edit_pairs(articles)))
-    overall["flags"] = flag_counts(articles)
+    overall.update(effort_score(item.effort for item in items))
+    overall["flags"] = flag_counts(items)
     return {"articles": rows, "problems": list(problems), "overall": overall}
 
 
 def flag_counts(articles) -> dict[str, dict]:
     """Per flag code over reviewable segments: flags raised, those dismissed, and their share."""
     counts: dict[str, dict] = {}
-    for article in articles:
-        for seg in article.reviewable():
-            for flag in seg.flags:
-                count = counts.setdefault(flag.code, {"raised": 0, "dismissed": 0})
-                count["raised"] += 1
-                count["dismissed"] += seg.dismissal_of(flag.code, flag.detail) is not None
+    for item in _summaries(articles):
+        for code, (raised, dismissed) in item.flags.items():
+            count = counts.setdefault(code, {"raised": 0, "dismissed": 0})
+            count["raised"] += raised
+            count["dismissed"] += dismissed
     for count in counts.values():
         count["dismissal_rate"] = round(count["dismissed"] / count["raised"], 3)
     return dict(sorted(counts.items()))
 
 
-def _row(article) -> dict:
-    from review.metrics import acceptance_rate, edit_pairs, post_edit_effort
+def _summaries(articles) -> list:
+    from review.listing import ArticleSummary
 
-    counts = article.counts()
-    reviewable = article.reviewable()
-    row = {"id": article.id, "title": article.title, "segments": len(reviewable), **counts,
-           "boilerplate": len(article.segments) - len(reviewable),
-           "translated": sum(seg.machine is not None for seg in reviewable),
-           "summary": article.summary_state(), "revision": article.revision,
-           "updated": article.updated}
+    return [item if isinstance(item, ArticleSummary) else ArticleSummary.from_article(item)
+            for item in articles]
+
+
+def _row(item) -> dict:
+    counts = item.counts()
+    row = {"id": item.id, "title": item.title, "segments": item.segments, **counts,
+           "boilerplate": item.boilerplate, "translated": item.translated,
+           "summary": item.summary_state, "revision": item.revision, "updated": item.updated}
     row["acceptance_rate"] = acceptance_rate(counts)
-    row.update(post_edit_effort(edit_pairs([article])))
+    row.update({"chrf": item.chrf, "ter": item.ter})
     return row
 
 
