@@ -13,7 +13,8 @@
    times `status --json` cold and warm again ("reviewed_*").
 
 Each timing is one subprocess, Python start-up included. Targets (2 cores): add of 5,000
-articles <= 90 s; status --json on them <= 4 s.
+articles <= 90 s; status --json on them <= 4 s (reported for the reviewed store as well, where
+a cold run computes chrF/TER statistics of every article once).
 """
 from __future__ import annotations
 
@@ -159,7 +160,8 @@ def measure(inbox: Path, store: Path, count: int) -> dict:
         "index_bytes": index.stat().st_size if index.exists() else None,
         "targets": TARGETS,
         "add_within_target": add_s <= TARGETS["add_s"],
-        "status_within_target": max(cold_s, warm_s, reviewed_cold_s, reviewed_warm_s)
+        "status_within_target": max(cold_s, warm_s) <= TARGETS["status_json_s"],
+        "reviewed_status_within_target": max(reviewed_cold_s, reviewed_warm_s)
         <= TARGETS["status_json_s"],
     })
     return report
