@@ -145,7 +145,6 @@ def first_start() -> None:
 
 def review_page() -> None:
     """The articles in the sidebar, the open one in the main area."""
-    read_url()
     store = ArticleStore()
     articles, problems = store.scan()
     entries = [listing.entry(a) for a in articles]
@@ -170,6 +169,7 @@ def main() -> None:
     st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
     st.html(keyboard.CSS)
     login_gate()
+    read_url()  # before the reviewer box: a link may fill it in
     pages = st.navigation([st.Page(review_page, title="Review", icon="📝", default=True),
                            st.Page(overview_page.page, title="Overview", icon="📊",
                                    url_path="overview")])

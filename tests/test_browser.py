@@ -299,8 +299,7 @@ def test_reviewed_text_holds_approved_english_only(page, server, store_root, tin
     code = page.get_by_test_id("stCode")
     code.wait_for(timeout=WAIT)
     assert code.inner_text().strip() == CORRECTION  # no unreviewed machine output
-    page.keyboard.press("Escape")  # close the View popover; a click outside may only close it
-    page.get_by_role("checkbox", name="Include machine drafts").check(timeout=WAIT)
+    page.get_by_text("with machine drafts").click()
     page.wait_for_function("() => document.querySelector('[data-testid=stCode]')"
                            "?.innerText.includes('[draft]')", timeout=WAIT)
     assert CORRECTION in code.inner_text()

@@ -209,6 +209,7 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
         with st.popover("View"):
             st.radio("Order", rows.ORDERS, key="order")
             st.toggle("Reviewed English text", key="show_text")
+            st.checkbox("…with machine drafts (marked [draft])", key="with_drafts")
             st.markdown("**Keyboard**")
             for keys, what in keyboard.SHORTCUTS:
                 st.markdown(f"`{keys}` {md(what)}")
@@ -217,7 +218,7 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
 
 
 def reviewed_text(article: Article) -> None:
-    drafts_too = st.checkbox("Include machine drafts (marked [draft])", key="with_drafts")
+    drafts_too = st.session_state.get("with_drafts", False)
     text = article.reviewed_text(drafts=drafts_too)
     empty = "Nothing translated yet." if drafts_too else "Nothing approved yet."
     st.code(text or empty, language=None, wrap_lines=True)
