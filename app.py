@@ -10,10 +10,13 @@ import streamlit as st
 from review import auth
 from review.errors import ReviewError
 from review.pipeline import SUMMARY_METHODS
+from review.listing import summaries as article_summaries
 from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.session import flash, md, read_url, settings, show_flash
+
+PAGE = 25  # articles listed in the sidebar at once
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -76,7 +79,7 @@ def sidebar_reviewer() -> None:
 
 
 def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
-    """The filter and the article list (one button each); returns the open article's id."""
+    """Filter, search and a page of the article list; returns the open article's id."""
     st.radio("Show", listing.FILTERS, horizontal=True, key="article_filter")
     shown = listing.filtered(entries, st.session_state["article_filter"])
     if not shown:
@@ -84,11 +87,26 @@ def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
         return None
     if st.session_state.get("article_pick") not in {e.id for e in shown}:
         st.session_state["article_pick"] = listing.opening_article(shown)
-    for item in shown:
+    found = listing.search(shown, st.text_input(
+        "Find article", key="article_search", placeholder="id or words of the title"))
+    items, pages = listing.page_of(found, st.session_state.get("article_page", 0), PAGE)
+    for item in items:
         current = item.id == st.session_state["article_pick"]
         st.button(md(item.label), key=f"open:{item.id}", width="stretch",
                   type="primary" if current else "secondary",
                   on_click=st.session_state.__setitem__, args=("article_pick", item.id))
+    if pages > 1:
+        page_number = min(st.session_state.get("article_page", 0), pages - 1)
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.button("‹", key="articles_back", disabled=page_number == 0,
+                      on_click=st.session_state.__setitem__,
+                      args=("article_page", page_number - 1))
+            st.caption(f"page {page_number + 1} of {pages} · {len(found)} articles")
+            st.button("›", key="articles_on", disabled=page_number >= pages - 1,
+                      on_click=st.session_state.__setitem__,
+                      args=("article_page", page_number + 1))
+    elif not found:
+        st.caption("No article matches this search.")
     return st.session_state["article_pick"]
 
 
@@ -102,12 +120,12 @@ def sidebar_add() -> None:
         st.button("Add pasted text", on_click=on_add, args=("paste",), key="add_paste")
 
 
-def sidebar_export(articles) -> None:
+def sidebar_export(store: ArticleStore, summaries) -> None:
     with st.expander("Export approved work"):
         what = st.selectbox("What", ("summaries", "translations"), key="export_what")
         fmt = st.selectbox("Format", actions.export_formats(what), key="export_format")
         try:
-            name, data, mime = actions.export_file(articles, what, fmt)
+            name, data, mime = actions.export_file(store, summaries, what, fmt)
         except ReviewError as err:
             return st.caption(md(str(err)))
         st.download_button(f"Download {name}", data, file_name=name, mime=mime, on_click="ignore")
@@ -146,17 +164,17 @@ def first_start() -> None:
 def review_page() -> None:
     """The articles in the sidebar, the open one in the main area."""
     store = ArticleStore()
-    articles, problems = store.scan()
-    entries = [listing.entry(a) for a in articles]
+    summaries, problems = article_summaries(store)
+    entries = [s.to_entry() for s in summaries]
     with st.sidebar:
         chosen = sidebar_articles(entries) if entries else None
         sidebar_add()
-        sidebar_export(articles)
+        sidebar_export(store, summaries)
         sidebar_settings(store)
         sidebar_glossary()
     for problem in problems:
         st.warning(md(problem))
-    if not articles:
+    if not entries:
         return first_start()
     if chosen is None:
         show_flash("top")

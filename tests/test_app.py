@@ -288,8 +288,10 @@ def test_export_offers_a_download_once_something_is_approved(offline_env, store_
     assert at.sidebar.selectbox(key="export_format").options[-2:] == ["tmx", "xliff"]
     assert at.download_button[0].label == "Download approved-translations.json"
     # The file itself is made on click; what it would hold is the accepted segment.
-    name, make, mime = actions.export_file(ArticleStore(store_dir).scan()[0], "translations",
-                                           "json")
+    from review.listing import summaries
+
+    store = ArticleStore(store_dir)
+    name, make, mime = actions.export_file(store, summaries(store)[0], "translations", "json")
     assert json.loads(make())[0]["status"] == "accepted" and mime == "application/json"
 
 
@@ -387,3 +389,21 @@ def test_a_thousand_segment_article_draws_a_window_of_rows(offline_env, store_di
     assert at.query_params["segment"] in ("999", ["999"])
     at = click(at, "window-earlier")  # the row before the window opens, the window follows
     assert 939 in drawn(at) and at.query_params["segment"] in ("939", ["939"])
+
+
+def test_the_article_list_is_searchable_and_paged(offline_env, store_dir):
+    store = ArticleStore()
+    for n in range(30):
+        store.add(article_from_text(f"Im Hafen von Kiel legten {n + 100} Schiffe an.",
+                                    title=f"Hafen {n:02d}", id=f"hafen-{n:02d}"))
+    store.add(article_from_text("Der Bundestag beschloss das Gesetz am Freitag.",
+                                title="Bundestag", id="gesetz"))
+    at = open_app()
+    assert len(article_buttons(at)) == 25
+    assert "page 1 of 2 · 31 articles" in " ".join(c.value for c in at.sidebar.caption)
+    at = click(at, "articles_on")
+    assert len(article_buttons(at)) == 6
+    at = at.sidebar.text_input(key="article_search").input("bundes").run()
+    assert [b.split(" — ")[0] for b in article_buttons(at)] == ["Bundestag"]
+    at = click(at, "open:gesetz")
+    assert title(at) == "Bundestag"

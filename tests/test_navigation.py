@@ -76,3 +76,13 @@ def test_a_long_article_shows_a_window_around_the_open_segment():
     assert [r.index for r in navigation.window(many, 3, 60)] == list(range(0, 60))
     assert [r.index for r in navigation.window(many, 999, 60)] == list(range(940, 1000))
     assert navigation.window(ROWS, 2, 60) == ROWS
+
+
+def test_article_search_and_pages():
+    from review.ui.listing import ArticleEntry, page_of, search
+
+    entries = [ArticleEntry(f"a{n}", f"Titel {n}", 0, 1, "missing", 0, 1) for n in range(30)]
+    assert [e.id for e in search(entries, "TITEL 2")] == ["a2", *(f"a{n}" for n in range(20, 30))]
+    assert search(entries, " ") == entries
+    items, pages = page_of(entries, 5, 25)  # past the end: the last page
+    assert pages == 2 and [e.id for e in items] == [f"a{n}" for n in range(25, 30)]

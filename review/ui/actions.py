@@ -221,18 +221,25 @@ def export_formats(what: str) -> tuple[str, ...]:
         f for f in FORMATS if f not in BILINGUAL_FORMATS)
 
 
-def export_file(articles: list[Article], what: str,
+def export_file(store: ArticleStore, summaries: list, what: str,
                 fmt: str) -> tuple[str, Callable[[], str], str]:
     """(file name, content maker, MIME type) of the approved ``what``; NothingToDoError when none.
 
-    The content is made only when the reviewer clicks Download, not on every rerun.
+    Whether anything is approved comes from the listing index (``summaries``); the articles
+    are read, and the file made, only when the reviewer clicks Download.
     """
     from review.errors import NothingToDoError
-    from review.export import export, has_approved
+    from review.export import export
 
-    if not has_approved(articles, what):
+    if not any(_has_approved(s, what) for s in summaries):
         item = "summary" if what == "summaries" else "segment"
         raise NothingToDoError(f"nothing approved yet: accept or correct a {item} to export "
                                f"{what}")
-    return f"approved-{what}.{fmt}", lambda: export(articles, what, fmt), \
+    return f"approved-{what}.{fmt}", lambda: export(store.scan()[0], what, fmt), \
         MIME_TYPES.get(fmt, "text/plain")
+
+
+def _has_approved(summary, what: str) -> bool:
+    if what == "summaries":
+        return summary.summary_state in APPROVED
+    return summary.accepted + summary.corrected > 0

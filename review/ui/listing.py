@@ -59,6 +59,21 @@ def filtered(entries: list[ArticleEntry], which: str) -> list[ArticleEntry]:
     return [e for e in entries if matches(e, which)]
 
 
+def search(entries: list[ArticleEntry], query: str | None) -> list[ArticleEntry]:
+    """Entries whose id or title contains ``query`` (case-insensitive); all when empty."""
+    needle = (query or "").strip().casefold()
+    if not needle:
+        return list(entries)
+    return [e for e in entries if needle in e.id.casefold() or needle in e.title.casefold()]
+
+
+def page_of(entries: list[ArticleEntry], page: int, size: int) -> tuple[list[ArticleEntry], int]:
+    """The entries on ``page`` (clamped) and the number of pages."""
+    pages = max(1, -(-len(entries) // size))
+    page = min(max(page, 0), pages - 1)
+    return entries[page * size:(page + 1) * size], pages
+
+
 def opening_article(entries: list[ArticleEntry]) -> str | None:
     """The article a reviewer starts on: the first that needs review, else the first."""
     for item in entries:
