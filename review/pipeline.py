@@ -129,8 +129,6 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
     if save_every < 1:
         raise ValueError(f"save_every must be at least 1, not {save_every}")
     article = store.get(article_id)
-    with using_all_cores():  # nothing is generating yet
-        source_embeddings.keep(store, article)
     todo = todo_segments(article)
     matched = memory_matches(store_memory(store) if memory is None else memory, article_id,
                              todo)
@@ -158,6 +156,9 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         if progress:
             progress(done, len(todo))
     with using_all_cores():  # the translator is idle now; embeddings may take every core
+        # The German is embedded after translating, so a huge article's first batch is
+        # saved at once rather than after embedding all of it.
+        source_embeddings.keep(store, store.get(article_id))
         # With no memory given, the checks read it afresh: reviewers may have approved
         # segments elsewhere while the model ran.
         article = run_checks(store, article_id, glossary, memory=memory)
