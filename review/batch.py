@@ -8,6 +8,10 @@ run finished it.
 Segments with an exact match in the store's translation memory get the approved English
 instead of the model's (``review.pipeline.translate_article``); a run where the memory covers
 every segment to translate does not load the translation model.
+
+With ``ray`` ("local" or a cluster's address) only the model runs elsewhere, in a pool of Ray
+actors (``review.distributed.RayTranslator``); everything else, every store write included,
+stays in this process, so resuming, the job lock and the results are as in a local run.
 """
 from __future__ import annotations
 
@@ -38,7 +42,9 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
                        on_result: Callable[[ArticleResult], None] | None = None,
                        errors: list[str] | None = None,
                        on_wait: ArticleWait | None = None,
-                       save_every: int = CHUNK) -> list[ArticleResult]:
+                       save_every: int = CHUNK, ray: str | None = None,
+                       ray_actors: int | None = None,
+                       on_note: Callable[[str], None] | None = None) -> list[ArticleResult]:
     """Translate, check and summarize articles; finished ones are skipped unless ``force``.
 
     ``targets`` are article ids or files/folders (ingested first); none means every article in
@@ -48,6 +54,12 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
     the run; ``on_wait`` is called before its lock is awaited, then it is read again: skipped
     if the other run finished it, else translated. Results come in the order articles finish.
     Machine output is saved after every ``save_every`` segments.
+
+    ``ray`` runs the translation model on Ray instead of in this process: "local" starts Ray
+    here, an address ("HOST:PORT" of a cluster's head, or "auto") joins a running cluster.
+    ``ray_actors`` sets the pool size (default one actor per GPU, else per CPU); ``on_note``
+    gets a one-line description of the pool once it is up. Ray is started only when there is
+    something for the model to do, and stopped at the end if it was started here.
     """
     if summary not in SUMMARY_METHODS:
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
@@ -56,7 +68,8 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
     return translate_ids(ids, store=store, mt_model=mt_model, engine=engine, summary=summary,
                          sum_model=sum_model, glossary=glossary, force=force,
                          on_article=on_article, on_segment=on_segment, on_result=on_result,
-                         on_wait=on_wait, save_every=save_every)
+                         on_wait=on_wait, save_every=save_every, ray=ray,
+                         ray_actors=ray_actors, on_note=on_note)
 
 
 def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | None = None,
@@ -66,7 +79,9 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
                   on_segment: SegmentProgress | None = None,
                   on_result: Callable[[ArticleResult], None] | None = None,
                   on_wait: ArticleWait | None = None,
-                  save_every: int = CHUNK) -> list[ArticleResult]:
+                  save_every: int = CHUNK, ray: str | None = None,
+                  ray_actors: int | None = None,
+                  on_note: Callable[[str], None] | None = None) -> list[ArticleResult]:
     """``translate_articles`` for ids of stored articles, taken as ids (never as file names)."""
     if summary not in SUMMARY_METHODS:
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
@@ -81,10 +96,25 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
         # When the translation memory covers every segment to translate, the model is loaded
         # only if a match goes away before its article's turn (an approval undone meanwhile).
         engines = _engines(store, mt_model, engine, summary, sum_model, glossary,
-                           load_translator=work == MODEL)
+                           load_translator=work == MODEL, ray=ray, ray_actors=ray_actors,
+                           on_note=on_note)
     translator, summarizer, gloss = engines
+    try:
+        return _run_turns(ids, store, translator, summary, summarizer, gloss, force,
+                          on_article, on_segment, on_result, on_wait, save_every)
+    finally:
+        close = getattr(translator, "close", None)
+        if close:
+            close()  # a Ray pool: its actors, and Ray itself when this run started it
+
+
+def _run_turns(ids, store, translator, summary, summarizer, gloss, force, on_article,
+               on_segment, on_result, on_wait, save_every) -> list[ArticleResult]:
     results = []
     total = len(ids)
+    expect = getattr(translator, "expect", None)
+    if expect:  # a Ray pool: keep its actors busy with the chunks to come
+        expect(chunks_ahead(store, ids, summary, force, save_every))
 
     def wait(article_id: str, number: int) -> None:
         if on_wait:
@@ -101,10 +131,37 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
                 result = translate_one(store, turn.id, translator, summary, summarizer, gloss,
                                        force and not turn.changed, start, on_segment,
                                        save_every=save_every, lock=False)
+            if expect:
+                translator.forget(turn.id)  # guesses for it never asked for: not needed now
             results.append(result)
             if on_result:
                 on_result(result)
     return results
+
+
+def chunks_ahead(store: ArticleStore, ids: Sequence[str], summary: str, force: bool,
+                 save_every: int) -> Iterator[tuple[str, list[str]]]:
+    """(id, German texts) of each model call the run will probably make, in order.
+
+    The same selection ``pipeline.translate_article`` makes (pending segments, less exact
+    translation memory matches, in chunks of ``save_every``), read lazily as a translator
+    asks for more; an article changed meanwhile only makes a guess wrong, never a result.
+    """
+    from review.pipeline import memory_matches, store_memory, todo_segments
+
+    for article_id in ids:
+        try:
+            article = store.get(article_id)
+        except ReviewError:
+            continue
+        if not force and is_done(article, summary):
+            continue
+        todo = [s for s in article.reviewable() if s.source.strip()
+                and s.decision.status == "pending"] if force else todo_segments(article)
+        matched = memory_matches(store_memory(store), article_id, todo) if todo else {}
+        rest = [s for s in todo if s.index not in matched]
+        for start in range(0, len(rest), save_every):
+            yield article_id, [s.source for s in rest[start:start + save_every]]
 
 
 @dataclass(frozen=True)
@@ -198,16 +255,29 @@ def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool) ->
         return MODEL  # let the article's own run report the problem
 
 
-def _engines(store, mt_model, engine, summary, sum_model, glossary, load_translator=True):
+def _engines(store, mt_model, engine, summary, sum_model, glossary, load_translator=True,
+             ray=None, ray_actors=None, on_note=None):
     from models import registry
     from review.checks import load_glossary
 
-    if load_translator:
+    if ray:
+        from review.distributed import RayTranslator
+
+        translator = RayTranslator(ray, mt_model, engine, actors=ray_actors, on_note=on_note)
+        if load_translator:  # else started on the first call, if a memory match goes away
+            translator.start()
+    elif load_translator:
         translator = registry.get_translator(mt_model, engine)
     else:
         translator = OnDemandTranslator(lambda: registry.get_translator(mt_model, engine))
-    summarizer = registry.get_summarizer(sum_model, engine) if summary == "abstractive" else None
-    gloss = load_glossary(Path(glossary) if glossary else store.glossary_path)
+    try:
+        summarizer = registry.get_summarizer(sum_model, engine) \
+            if summary == "abstractive" else None
+        gloss = load_glossary(Path(glossary) if glossary else store.glossary_path)
+    except BaseException:
+        if ray:
+            translator.close()
+        raise
     return translator, summarizer, gloss
 
 

@@ -43,6 +43,15 @@ class _Bars:
                                  position=0)
         self.articles.set_postfix_str(f"{article_id} (waiting for another run to finish it)")
 
+    def note(self, line: str) -> None:
+        """A line about the run (the Ray pool it uses), above the bars."""
+        if self.silent:
+            return
+        if self.articles is not None:
+            self.articles.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
     def segment(self, done: int, total: int) -> None:
         if self.segments is not None:
             self.segments.total = total
@@ -75,8 +84,13 @@ class _Bars:
 @click.option("--force", is_flag=True, help="Translate again segments nobody has decided on.")
 @click.option("--silent", is_flag=True, help="No progress bars.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per article.")
+@click.option("--ray", "ray", metavar="local|ADDRESS",
+              help="Run the model on Ray: `local` starts Ray here; HOST:PORT (or `auto`) joins "
+                   "a running cluster from one of its nodes. See docs/cluster.md.")
+@click.option("--ray-actors", type=click.IntRange(min=1), metavar="N",
+              help="With --ray: translator actors (default one per GPU, else one per CPU).")
 def command(targets, store, mt_model, engine, summary, sum_model, glossary, force, silent,
-            as_json):
+            as_json, ray, ray_actors):
     """Translate, check and summarize articles: ids in the store, or files/folders to add.
 
     With no TARGETS, every unfinished article in the store. Finished articles are skipped, so
@@ -85,12 +99,23 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
     awaited, and skipped if that run finished it. Exit 0 when all succeeded, 1 when some
     articles failed (the others are saved), 2 on bad usage or input.
 
+    With --ray, only the model runs on Ray (an actor pool, each actor loading the model once);
+    this process still reads and writes the store, so resuming, exit codes and the English
+    are those of a local run.
+
     \b
     Example:
       python -m review translate seeds/ --summary extractive
       python -m review translate 000_aed0e7e85b1c3751 --mt-model ./opus-mt-de-en --json
+      python -m review translate seeds/ --ray local
+      python -m review translate --ray 10.0.0.5:6379
     """
     from review.batch import translate_articles
+
+    if ray_actors is not None and not ray:
+        raise click.UsageError("--ray-actors needs --ray")
+    if ray is not None and not ray.strip():
+        raise click.UsageError("--ray needs `local` or the HOST:PORT of a Ray cluster's head")
 
     bars = _Bars(silent)
     errors: list[str] = []
@@ -111,7 +136,8 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
             list(targets), store=store, mt_model=mt_model,
             engine=None if engine == "auto" else engine, summary=summary, sum_model=sum_model,
             glossary=glossary, force=force, on_article=bars.article, on_segment=bars.segment,
-            on_result=report, errors=errors, on_wait=bars.wait)
+            on_result=report, errors=errors, on_wait=bars.wait, ray=ray,
+            ray_actors=ray_actors, on_note=bars.note)
     finally:
         bars.close()
     for line in errors:
