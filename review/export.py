@@ -5,6 +5,11 @@ corrected segments (boilerplate never). Output is deterministic: articles sorted
 segments by index, fixed key order, and no time except the decision times in the data.
 Summaries are not translations of a source text, so they export as json, jsonl, csv or md;
 tmx and xliff carry segment pairs only.
+
+CSV is written for spreadsheets: a UTF-8 byte order mark first (Excel otherwise reads the
+umlauts as Latin-1), a chosen delimiter (``;`` for a German Excel), and every cell that a
+spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) prefixed
+with ``'``, as OWASP recommends against CSV injection.
 """
 from __future__ import annotations
 
@@ -21,6 +26,9 @@ WHATS = ("summaries", "translations")
 FORMATS = ("json", "jsonl", "csv", "md", "tmx", "xliff")
 BILINGUAL_FORMATS = ("tmx", "xliff")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+BOM = "\ufeff"
+# What --delimiter accepts, and the character each name stands for.
+DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "tab": "\t", "|": "|"}
 
 
 def default_what(fmt: str) -> str:
@@ -29,20 +37,32 @@ def default_what(fmt: str) -> str:
 
 
 def export(articles: list[Article], what: str = "summaries", fmt: str = "json",
-           where: str | None = None) -> str:
+           where: str | None = None, delimiter: str = ",", bom: bool = True) -> str:
     """The approved ``what`` of ``articles`` as ``fmt`` text; ``where`` names them in errors.
 
-    Raises BadInputError for an unknown what/format or summaries as tmx/xliff, and
-    NothingToDoError when nothing is approved.
+    ``delimiter`` (one of DELIMITERS) and ``bom`` (a leading U+FEFF) apply to csv only.
+    Raises BadInputError for an unknown what/format/delimiter or summaries as tmx/xliff,
+    and NothingToDoError when nothing is approved.
     """
     _check_choice(what, fmt)
+    separator = csv_delimiter(delimiter)
     ordered = sorted_articles(articles)
     if not has_approved(ordered, what):
         place = f" in {where}" if where else ""
         raise NothingToDoError(f"nothing approved to export{place}: {_how_to_approve(what)}")
-    text = _render(ordered, what, fmt)
+    text = _render(ordered, what, fmt, separator)
     # A lone surrogate (possible in a hand-edited JSON file) cannot be written as UTF-8.
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    return BOM + text if fmt == "csv" and bom else text
+
+
+def csv_delimiter(name: str) -> str:
+    """The delimiter character ``name`` stands for; BadInputError for anything else."""
+    try:
+        return DELIMITERS[name]
+    except (KeyError, TypeError):
+        raise BadInputError(f"unknown CSV delimiter {name!r}: choose one of , ; tab |"
+                            ) from None
 
 
 def _check_choice(what: str, fmt: str) -> None:
@@ -70,9 +90,9 @@ def _how_to_approve(what: str) -> str:
             "(python -m review decide ID --segment N --accept --reviewer NAME)")
 
 
-def _render(articles: list[Article], what: str, fmt: str) -> str:
+def _render(articles: list[Article], what: str, fmt: str, delimiter: str = ",") -> str:
     if fmt in ("json", "jsonl", "csv"):
-        return _render_records(articles, what, fmt)
+        return _render_records(articles, what, fmt, delimiter)
     if fmt == "md":
         render = markdown.summaries_md if what == "summaries" else markdown.translations_md
         return render(articles)
@@ -81,11 +101,11 @@ def _render(articles: list[Article], what: str, fmt: str) -> str:
     return translations_xliff(articles)
 
 
-def _render_records(articles: list[Article], what: str, fmt: str) -> str:
+def _render_records(articles: list[Article], what: str, fmt: str, delimiter: str) -> str:
     if what == "summaries":
         rows, fields = records.summary_records(articles), records.SUMMARY_FIELDS
     else:
         rows, fields = records.translation_records(articles), records.TRANSLATION_FIELDS
     if fmt == "csv":
-        return tabular.to_csv(rows, fields)
+        return tabular.to_csv(rows, fields, delimiter)
     return tabular.to_json(rows) if fmt == "json" else tabular.to_jsonl(rows)

@@ -99,7 +99,9 @@ def test_jsonl_is_one_object_per_line_even_with_unicode_line_separators():
 
 
 def test_csv_round_trips_commas_quotes_newlines_and_emoji():
-    rows = list(csv.reader(io.StringIO(export(ARTICLES, "translations", "csv"), newline="")))
+    text = export(ARTICLES, "translations", "csv")
+    assert text.startswith("\ufeff")  # the UTF-8 BOM Excel needs to show umlauts
+    rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     header, body = rows[0], rows[1:]
     assert len(body) == 3
     corrected = dict(zip(header, body[2]))
@@ -108,7 +110,8 @@ def test_csv_round_trips_commas_quotes_newlines_and_emoji():
 
 
 def test_csv_summaries_list_source_segments():
-    rows = list(csv.DictReader(io.StringIO(export(ARTICLES, "summaries", "csv"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(export(ARTICLES, "summaries", "csv", bom=False),
+                                           newline="")))
     assert [r["article_id"] for r in rows] == ["a-berlin", "b-koeln"]
     assert rows[1]["source_segments"].split() == ["0", "2"] and rows[1]["summary"] == TRICKY
     assert rows[0]["source_segments"] == ""
@@ -174,7 +177,7 @@ def test_tmx_without_history_uses_the_current_decision():
 def test_xliff_has_one_file_per_article_and_final_segments():
     root = ET.fromstring(export(ARTICLES, "translations", "xliff"))
     assert root.tag == f"{XLF}xliff"
-    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.1", "de", "en")
+    assert (root.get("version"), root.get("srcLang"), root.get("trgLang")) == ("2.0", "de", "en")
     files = root.findall(f"{XLF}file")
     assert [f.get("id") for f in files] == ["a-berlin", "b-koeln"]
     segments = files[1].findall(f"{XLF}unit/{XLF}segment")
@@ -188,7 +191,7 @@ def test_xliff_has_one_file_per_article_and_final_segments():
 
 def test_xliff_keeps_the_machine_output_as_an_mt_candidate():
     root = ET.fromstring(export([tricky_article()], "translations", "xliff"))
-    match = root.find(f".//{XLF}unit[@id='u2']/{{urn:oasis:names:tc:xliff:matches:2.0}}"
+    match = root.find(f".//{XLF}unit[@id='b-koeln-2']/{{urn:oasis:names:tc:xliff:matches:2.0}}"
                       "matches/{urn:oasis:names:tc:xliff:matches:2.0}match")
     assert match.get("type") == "mt" and match.get("origin") == "opus-mt-de-en"
     assert match.findtext(f"{XLF}target") == "MT output"
@@ -222,7 +225,8 @@ def _run(*args):
 def _stored(store_dir) -> ArticleStore:
     """A store where a reviewer accepted one segment and corrected another and the summary."""
     store = ArticleStore(store_dir)
-    article = Article("koeln", TITLE, "x", "hash-koeln",
+    text = "Die Brücke. Ein Satz, mit Komma. Noch offen."  # holds every segment's offsets
+    article = Article("koeln", TITLE, text, "hash-koeln",
                       segments=[seg(0, "Die Brücke"), seg(1, "Ein Satz, mit Komma."),
                                 seg(2, "Noch offen.")],
                       summary=Summary("extractive", "The bridge.", None, [0]))
@@ -263,7 +267,8 @@ def test_cli_writes_the_file_atomically(store_dir, tmp_path):
     target.write_text("old content")
     result = _run("export", "--format", "csv", "-o", str(target), "--store", str(store_dir))
     assert result.exit_code == 0 and result.stdout == ""
-    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"),
+                                           newline="")))
     assert [(r["article_id"], r["summary"], r["reviewer"]) for r in rows] == [
         ("koeln", "A bridge, „new“.", "carl")]
     assert _leftovers(target.parent) == ["summaries.csv"]

@@ -1,6 +1,8 @@
 """`python -m review export`: approved summaries or translations, to stdout or a file."""
 from __future__ import annotations
 
+import os
+import stat
 import sys
 
 import click
@@ -16,32 +18,47 @@ from review.export import FORMATS, WHATS
 @click.option("--what", type=click.Choice(WHATS), default=None,
               help="What to export [default: summaries; translations for tmx and xliff].")
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write to FILE atomically instead of stdout ('-' is stdout).")
-def command(store, fmt, what, output):
+              help="Write to FILE atomically instead of stdout ('-' is stdout). FILE must "
+                   "be a regular file or a new name in an existing folder.")
+@click.option("--delimiter", metavar="CHAR", default=None,
+              help="CSV delimiter: , ; tab (or \\t) or | [default: ,]. Use ; for a German "
+                   "Excel.")
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="CSV: start with a UTF-8 byte order mark, so Excel shows umlauts right.")
+def command(store, fmt, what, output, delimiter, bom):
     """Export approved work: accepted or corrected summaries, or segment translations.
 
     Only approved work is exported: pending and rejected segments and boilerplate never.
     Output is sorted by article id and segment index, so the same store gives the same bytes.
-    Summaries export as json, jsonl, csv or md; tmx (TMX 1.4b) and xliff (XLIFF 2.1, every
-    approved segment state="final") hold segment pairs. Unreadable article files are
-    reported one line each and skipped: the rest is exported and the exit code is 1.
+    Summaries export as json, jsonl, csv or md; tmx (TMX 1.4b) and xliff (XLIFF 2.0, every
+    approved segment state="final") hold segment pairs. CSV cells that a spreadsheet would
+    run as a formula (starting with = + - @, tab or CR) get a leading '. Unreadable article
+    files are reported one line each and skipped: the rest is exported and the exit code is 1.
 
     \b
     Example:
       python -m review export --format csv -o summaries.csv
+      python -m review export --format csv --delimiter ';' -o summaries.csv
       python -m review export --what translations --format tmx -o approved.tmx
       python -m review export --what translations --format jsonl | head
     """
-    from review.export import default_what, export
+    from review.errors import BadInputError
+    from review.export import csv_delimiter, default_what, export
     from review.store import ArticleStore
 
+    if delimiter is not None and fmt != "csv":
+        raise BadInputError(f"--delimiter applies to csv only, not {fmt}: drop it or use "
+                            "--format csv")
+    separator = csv_delimiter("," if delimiter is None else delimiter)
+    _check_output(output)
     articles_store = ArticleStore(store)
     articles, problems = articles_store.scan()
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     if not articles and not problems:
         raise _empty_store(articles_store.root)
-    text = export(articles, what or default_what(fmt), fmt, where=str(articles_store.root))
+    text = export(articles, what or default_what(fmt), fmt, where=str(articles_store.root),
+                  delimiter=separator, bom=bom)
     _write(text, output)
     if problems:
         sys.exit(1)
@@ -52,6 +69,47 @@ def _empty_store(root) -> Exception:
 
     return NothingToDoError(f"store {root} has no articles: add some with "
                             "`python -m review add PATH`")
+
+
+_FIX = "choose a regular file or a new file name in an existing folder with -o"
+
+
+def _check_output(output: str | None) -> None:
+    """Refuse -o unless it names a regular file or a new name in an existing folder.
+
+    Writing replaces the path, so a symlink, FIFO, device (/dev/full) or folder there would
+    be swapped for a plain file; an empty path or / cannot be a file at all.
+    """
+    from review.errors import BadInputError
+
+    if output is None or output == "-":
+        return
+    if output == "":
+        raise BadInputError(f"cannot write '': an empty path is no file; {_FIX}")
+    try:
+        mode = os.lstat(output).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise BadInputError(f"cannot write {output}: {err.strerror or type(err).__name__}; "
+                            f"{_FIX}") from None
+    if mode is not None:
+        if not stat.S_ISREG(mode):
+            raise BadInputError(f"cannot write {output}: it is {_kind(mode)}, not a regular "
+                                f"file; {_FIX}")
+        return
+    if output.endswith(("/", os.sep)):
+        raise BadInputError(f"cannot write {output}: a name ending in / is a folder; {_FIX}")
+    folder = os.path.dirname(output) or "."
+    if not os.path.isdir(folder):
+        raise BadInputError(f"cannot write {output}: folder {folder} does not exist; {_FIX}")
+
+
+def _kind(mode: int) -> str:
+    kinds = [(stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"),
+             (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((name for test, name in kinds if test(mode)), "not a plain file")
 
 
 def _write(text: str, output: str | None) -> None:

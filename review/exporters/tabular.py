@@ -8,6 +8,8 @@ from typing import Any
 
 # JSON leaves these raw, yet str.splitlines() and many JSONL readers break lines at them.
 _LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+# Cell starts that spreadsheets treat as a formula (OWASP "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(records: list[dict[str, Any]]) -> str:
@@ -19,14 +21,28 @@ def to_jsonl(records: list[dict[str, Any]]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def to_csv(records: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
-    """RFC 4180 CSV: comma separated, CRLF rows, fields with commas/quotes/newlines quoted."""
+def to_csv(records: list[dict[str, Any]], fields: tuple[str, ...], delimiter: str = ",") -> str:
+    """RFC 4180 CSV: CRLF rows, fields with delimiters/quotes/newlines quoted.
+
+    A cell that a spreadsheet would read as a formula gets a leading ``'`` (see
+    ``neutralise``), so opening the export never runs what an article or reviewer wrote.
+    """
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(fields)
     for record in records:
-        writer.writerow([_cell(record[name]) for name in fields])
+        writer.writerow([neutralise(_cell(record[name])) for name in fields])
     return buffer.getvalue()
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a ``'`` in front when it starts like a formula (OWASP CSV injection).
+
+    Excel, LibreOffice and Google Sheets evaluate a cell starting with ``=``, ``+``, ``-``
+    or ``@``, and a leading tab or carriage return can hide such a start; the quote makes
+    the spreadsheet show the text as it is.
+    """
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def _one_line(text: str) -> str:

@@ -1,4 +1,10 @@
-"""Approved segment pairs as XLIFF 2.1 (de → en): one ``<file>`` per article.
+"""Approved segment pairs as XLIFF 2.0 (de → en): one ``<file>`` per article.
+
+Only XLIFF 2.0 core plus its Translation Candidates and Metadata modules is used, so the
+document says version="2.0" and tools that know only 2.0 read it. Unit ids are unique in the
+whole document, not just within each ``<file>`` as XLIFF requires: ``<article id>-<segment
+index>`` when that is an XML NCName, else a hex spelling of the article id, so tools that
+key translation units on their id alone do not merge units of different articles.
 
 Each approved segment is a ``<unit>`` holding one ``<segment>``. Only accepted and corrected
 segments are exported (pending and rejected ones are not approved work), and both are
@@ -27,11 +33,12 @@ def translations_xliff(articles: list[Article]) -> str:
     # Prefixed tag names with the namespaces declared on the root give stable, readable
     # prefixes without touching ElementTree's process-wide namespace registry.
     root = ET.Element("xliff", {"xmlns": XLIFF_NS, "xmlns:mtc": MTC_NS, "xmlns:mda": MDA_NS,
-                                "version": "2.1", "srcLang": "de", "trgLang": "en"})
+                                "version": "2.0", "srcLang": "de", "trgLang": "en"})
+    used: set[str] = set()
     for article in articles:
         items = approved_segments(article)
         if items:
-            _file(root, article, items)
+            _file(root, article, items, used)
     return serialize(root)
 
 
@@ -42,18 +49,47 @@ def file_id(article_id: str) -> str:
     return "x-" + article_id.encode("utf-8").hex()
 
 
-def _file(root: ET.Element, article: Article, items: list[Approved]) -> None:
+def unit_id(article_id: str, index: int) -> str:
+    """``<article id>-<index>`` when that is an XML NCName, else ``u<hex of the id>-<index>``.
+
+    The segment index is the part after the last ``-`` and holds no ``-``, so different
+    (article, segment) pairs never give the same id.
+    """
+    candidate = f"{article_id}-{index}"
+    if _is_ncname(candidate):
+        return candidate
+    return f"u{article_id.encode('utf-8').hex()}-{index}"
+
+
+def _is_ncname(text: str) -> bool:
+    # Python identifiers (XID_Start/XID_Continue) are a subset of XML's name characters;
+    # "-" and "." are name characters too, but not at the start.
+    return text[:1] not in ("-", ".") and text.replace("-", "_").replace(".", "_").isidentifier()
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    # Only an id from the hex spelling could meet a real article id; "_N" never ends a
+    # generated id (they end in "-<digits>"), so a renamed one cannot meet a later one.
+    found, count = candidate, 1
+    while found in used:
+        count += 1
+        found = f"{candidate}_{count}"
+    used.add(found)
+    return found
+
+
+def _file(root: ET.Element, article: Article, items: list[Approved], used: set[str]) -> None:
     # xml:space keeps line breaks and runs of spaces in corrections as the reviewer typed them.
     file = sub(root, "file", id=file_id(article.id), original=article.source_path,
                **{XML_SPACE: "preserve"})
     _metadata(file, "article", {"id": article.id, "title": article.title})
     for item in items:
-        _unit(file, item)
+        _unit(file, item, _unique(unit_id(article.id, item.segment.index), used))
 
 
-def _unit(file: ET.Element, item: Approved) -> None:
+def _unit(file: ET.Element, item: Approved, unit_name: str) -> None:
     seg = item.segment
-    unit = sub(file, "unit", id=f"u{seg.index}", name=str(seg.index))
+    unit = sub(file, "unit", id=unit_name, name=str(seg.index))
     if seg.machine is not None:
         matches = sub(unit, "mtc:matches")
         match = sub(matches, "mtc:match", ref=f"#s{seg.index}", type="mt",
