@@ -12,7 +12,12 @@ EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 _TOKEN = re.compile(r"\s*(?:\w+|[^\w\s]+)|\s+$")
 # Characters that mean something to Streamlit's markdown: emphasis, links, code, the
 # :color[...] directive, LaTeX ($), headings, lists, tables and HTML-looking text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&=])")
+WORD_JOINER = "\u2060"
+# What GFM turns into links on its own: "://", "www." and the "@" of an e-mail address (the
+# joiner goes before the last character of each match).
+_AUTOLINK = re.compile(r":/|(?i:\bwww)\.|\w@")
+_INDENT = re.compile(r"(?<=\n)[ \t]+")  # only after a newline: diff tokens start mid-line
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,15 @@ def changed(tokens: list[Token]) -> bool:
 
 
 def escape_markdown(text: str) -> str:
-    """Text shown literally by st.markdown: no emphasis, links, LaTeX or HTML from user data."""
+    """Text shown literally by st.markdown: no emphasis, links, LaTeX or HTML from user data.
+
+    Backslash escapes do not stop everything: GFM still links bare URLs, ``www.`` hosts and
+    e-mail addresses, so an invisible word joiner breaks those triggers; a line of ``=`` or
+    ``-`` would make the line above a heading (``=`` is escaped too); and indented lines
+    would become code blocks, so their leading spaces become no-break spaces.
+    """
+    text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
+    text = _INDENT.sub(lambda m: "\u00a0" * len(m.group(0).expandtabs(4)), text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 

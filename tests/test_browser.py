@@ -352,6 +352,22 @@ def test_overview_page_charts_the_store_with_csv_downloads(page, server, store_r
     assert text.splitlines()[0] == "reviewer,day,action,decisions" and "carla" in text
 
 
+def test_untrusted_text_renders_as_plain_text(page, server, store_root, tiny_marian):
+    """URLs, e-mail addresses, heading underlines and indentation in article text or a
+    correction must not become links, headings or code blocks."""
+    article_id = add_article(store_root, tiny_marian, "plain-text", text=(
+        "Mehr dazu steht unter www.example.org und https://example.com/x im Netz.\n"
+        "Fragen beantwortet anna@example.com gerne, sagte die Sprecherin."))
+    ArticleStore(store_root).decide(article_id, 1, "correct", "anna", text=(
+        "Questions: anna@example.com\n=====\n\n    indented like code"))
+    open_article(page, server, article_id)
+    rows = page.locator(f"[class*='st-key-seg-{article_id}-']")
+    rows.nth(1).get_by_text("indented like code").wait_for(timeout=WAIT)
+    assert "www.example.org" in rows.nth(0).inner_text().replace("\u2060", "")
+    assert rows.locator("a").count() == 0
+    assert rows.locator("h1, h2, h3, pre, code").count() == 0
+
+
 def test_glossary_asks_about_a_term_without_english_and_rechecks_every_article(
         page, server, store_root, tiny_marian):
     """Last in this module: the glossary it saves applies to every article in the store."""

@@ -88,11 +88,12 @@ def plan_confirm(status: str, machine: str | None, decided: str | None,
 def decide(store: ArticleStore, article_id: str, target: int | str, action: str,
            reviewer: str | None, text: str | None = None,
            expected_revision: int | None = None, status: str | None = None,
-           replace: bool = False) -> Article:
+           replace: bool = False, warnings: list[str] | None = None) -> Article:
     """Accept, correct or reject a segment or the summary, refused if the view was stale.
 
     ``status`` is the status the reviewer saw: accepting the machine text over, or rejecting,
     a saved correction needs ``replace`` (the explicit second step); undo can bring it back.
+    A re-check that fails never costs the decision: it is saved, and ``warnings`` says so.
     """
     reviewer = require_reviewer(reviewer)
     if action == "correct" and not (text or "").strip():
@@ -104,7 +105,7 @@ def decide(store: ArticleStore, article_id: str, target: int | str, action: str,
     return store.decide(article_id, target, action, reviewer, text=text,
                         expected_revision=expected_revision,
                         on_change=_recheck(store, english_changed=action == "correct"
-                                          or status in (None, "corrected")))
+                                          or status in (None, "corrected"), warnings=warnings))
 
 
 def undo(store: ArticleStore, article_id: str, target: int | str, reviewer: str | None,
@@ -123,11 +124,13 @@ def dismiss(store: ArticleStore, article_id: str, index: int, code: str, detail:
     return store.dismiss(article_id, index, code, detail, reviewer)
 
 
-def _recheck(store: ArticleStore, english_changed: bool = True):
+def _recheck(store: ArticleStore, english_changed: bool = True,
+             warnings: list[str] | None = None):
     """The store hook after a decision: re-check new English, refresh the summary's English.
 
     Accepting or rejecting leaves the English the checks saw (the machine's), so only the
-    extractive summary, which skips rejected sentences, needs refreshing: no embedding.
+    extractive summary, which skips rejected sentences, needs refreshing: no embedding. A
+    failing check becomes a warning, as in the CLI: the decision is saved all the same.
     """
     terms = glossary(store) if english_changed else None
 
@@ -135,10 +138,14 @@ def _recheck(store: ArticleStore, english_changed: bool = True):
         from review import summary as summaries
         from review.pipeline import after_decision, store_memory
 
-        if english_changed:
-            after_decision(article, changed, terms, memory=store_memory(store))
-        elif changed != "summary":
-            summaries.refresh(article)
+        try:
+            if english_changed:
+                after_decision(article, changed, terms, memory=store_memory(store))
+            elif changed != "summary":
+                summaries.refresh(article)
+        except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
+            if warnings is not None:
+                warnings.append(f"decision saved, but the checks were not re-run ({err})")
 
     return recheck
 

@@ -76,12 +76,17 @@ def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
 
 def _decide(article_id: str, target, action: str, view: dict, text: str | None,
             replace: bool = False) -> bool:
+    warnings: list[str] = []
+
     def work():
         actions.decide(ArticleStore(), article_id, target, action, reviewer(), text,
-                       view["revision"], status=view["status"], replace=replace)
+                       view["revision"], status=view["status"], replace=replace,
+                       warnings=warnings)
 
     st.session_state.pop(REPLACE, None)
     done = _guarded(f"{article_id}:{target}", work)
+    if warnings:
+        flash(f"{article_id}:{target}", "warning", "; ".join(warnings))
     if not done and view["status"] == "corrected" and action in ("accept", "reject") \
             and not replace and reviewer():
         st.session_state[REPLACE] = {"where": f"{article_id}:{target}", "action": action,
