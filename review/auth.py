@@ -3,15 +3,25 @@
 Users file (env ``REVIEW_USERS_FILE``): one ``name:salt_hex:pbkdf2_sha256_hex`` line per
 reviewer, made by ``python -m review.auth hash NAME``. With only ``REVIEW_PASSWORD`` set,
 reviewers give a name and the shared password. With neither, the app is open.
+
+Failed logins are throttled per reviewer name and per client address across all browser
+sessions of the process: each failure makes the next attempt wait longer (1, 2, 4, ... s), and
+``LOCKOUT_AFTER`` failures in a row lock that name or address out for ``LOCKOUT_SECONDS``.
+The counters live in memory (a module-level dict under a lock): they are per process and
+start afresh when the app restarts.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import math
 import os
 import secrets
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
@@ -21,8 +31,16 @@ PASSWORD_ENV = "REVIEW_PASSWORD"
 USERS_ENV = "REVIEW_USERS_FILE"
 ITERATIONS = 600_000  # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 SALT_BYTES = 16
-# Slows down guessing the shared password through the login form.
+# Slows down guessing passwords through the login form: every failure waits this long, and
+# the next attempt for the same name or client address waits 1x, 2x, 4x ... this (at most
+# MAX_DELAY) until LOCKOUT_AFTER failures in a row lock it out for LOCKOUT_SECONDS.
 FAILED_LOGIN_DELAY = 1.0
+MAX_DELAY = 60.0
+LOCKOUT_AFTER = 5
+LOCKOUT_SECONDS = 15 * 60.0
+FORGET_AFTER = 60 * 60.0  # failures older than this no longer count
+
+log = logging.getLogger(__name__)
 
 
 class AuthConfigError(ReviewError):
@@ -82,19 +100,130 @@ def _parse_line(line: str, where: str) -> tuple[str, bytes, bytes]:
     return name, salt, digest
 
 
-def login(name: str, password: str, env: Mapping[str, str] | None = None) -> str:
-    """The reviewer name for a correct login; raises LoginError otherwise."""
+@dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0  # monotonic time of the last failure
+    not_before: float = 0.0  # no attempt before this monotonic time
+
+
+_throttle_lock = threading.Lock()
+_failures: dict[tuple[str, str], _Failures] = {}
+_clock = time.monotonic  # tests replace these two
+_sleep = time.sleep
+
+
+def reset_throttle() -> None:
+    """Forget every failed login (tests; an admin can also restart the app)."""
+    with _throttle_lock:
+        _failures.clear()
+
+
+def _keys(name: str, client: str | None) -> list[tuple[str, str]]:
+    keys = [("name", name.casefold())] if name else []
+    return keys + ([("client", client)] if client else [])
+
+
+def _who(name: str, client: str | None) -> str:
+    return f"name {name!r} from {client or 'local/unknown address'}"
+
+
+def _refuse_if_throttled(name: str, client: str | None) -> None:
+    now = _clock()
+    with _throttle_lock:
+        wait = 0.0
+        for key in _keys(name, client):
+            record = _failures.get(key)
+            if record is not None and now - record.last > FORGET_AFTER:
+                del _failures[key]
+            elif record is not None:
+                wait = max(wait, record.not_before - now)
+    if wait > 0:
+        until = time.strftime("%H:%M:%S", time.localtime(time.time() + wait))
+        seconds = math.ceil(wait)
+        log.warning("sign-in refused while throttled: %s, %d s left", _who(name, client), seconds)
+        raise LoginError(f"too many failed sign-ins for this name or address: try again in "
+                         f"{seconds} s (after {until})")
+
+
+def _record_failure(name: str, client: str | None) -> None:
+    now = _clock()
+    with _throttle_lock:
+        count = 0
+        for key in _keys(name, client):
+            record = _failures.setdefault(key, _Failures())
+            record.count += 1
+            record.last = now
+            if record.count >= LOCKOUT_AFTER:
+                record.not_before = now + LOCKOUT_SECONDS
+            else:
+                record.not_before = now + min(FAILED_LOGIN_DELAY * 2 ** (record.count - 1),
+                                              MAX_DELAY)
+            count = max(count, record.count)
+    log.warning("failed sign-in: %s (%d in a row)", _who(name, client), count)
+    if count >= LOCKOUT_AFTER:
+        log.warning("sign-in locked out for %.0f s: %s after %d failures", LOCKOUT_SECONDS,
+                    _who(name, client), count)
+
+
+def _record_success(name: str) -> None:
+    # Only the name's counter: one good account must not clear a guessing address's record.
+    with _throttle_lock:
+        _failures.pop(("name", name.casefold()), None)
+
+
+def login(name: str, password: str, env: Mapping[str, str] | None = None,
+          client: str | None = None) -> str:
+    """The reviewer name for a correct login; raises LoginError otherwise.
+
+    ``client`` is the caller's address (``st.context.ip_address``); failures are throttled
+    per name and per address across sessions, and a locked-out attempt is refused without
+    checking the password, with a message saying when to try again.
+    """
     env = os.environ if env is None else env
     how = mode(env)
     if how == "open":
         return _clean_name(name)
-    name = name.strip()
+    name = (name or "").strip()
+    _refuse_if_throttled(name, client)
     ok = _check_user(name, password, env[USERS_ENV]) if how == "users" \
         else _same(password, env[PASSWORD_ENV]) and bool(name)
     if not ok:
-        time.sleep(FAILED_LOGIN_DELAY)
+        _record_failure(name, client)
+        _sleep(FAILED_LOGIN_DELAY)
         raise LoginError("wrong name or password: try again, or ask whoever runs the app")
+    _record_success(name)
     return name
+
+
+def foreign_origin(headers: Mapping[str, str]) -> str | None:
+    """Why a session must not be served, or None: the page that opened it is another site.
+
+    Streamlit itself accepts a WebSocket whose Origin host is localhost/127.0.0.1 on any port
+    (a page at http://localhost:9999 may drive the app); the app stops such sessions at once.
+    Same-origin (Origin host:port == Host), no Origin (non-browser clients) and the origins in
+    ``server.corsAllowedOrigins`` are served. ``headers`` is ``st.context.headers``.
+    """
+    from urllib.parse import urlsplit
+
+    lower = {k.lower(): v for k, v in headers.items()}
+    origin, host = lower.get("origin"), (lower.get("host") or "").lower()
+    if not origin:
+        return None
+    if urlsplit(origin).netloc.lower() == host:
+        return None
+    try:
+        from streamlit import config
+
+        allowed = {o.strip().rstrip("/") for o in config.get_option("server.corsAllowedOrigins")}
+    except Exception:  # noqa: BLE001 - no Streamlit config: nothing extra is allowed
+        allowed = set()
+    if origin.strip().rstrip("/") in allowed:
+        return None
+    log.warning("session refused: Origin %r does not match Host %r", origin, host)
+    return ("This page was opened from another site. Open the app at its own address; "
+            "behind a proxy, pass the Host header on or list the public origin in "
+            "server.corsAllowedOrigins.")
 
 
 def _check_user(name: str, password: str, users_file: str) -> bool:

@@ -15,6 +15,9 @@ def fast_hashing(monkeypatch):
     # Real PBKDF2 with fewer rounds: the tests are about behaviour, not the cost factor.
     monkeypatch.setattr(auth, "ITERATIONS", 1000)
     monkeypatch.setattr(auth, "FAILED_LOGIN_DELAY", 0)
+    auth.reset_throttle()  # failed logins are counted process-wide
+    yield
+    auth.reset_throttle()
 
 
 def users_file(tmp_path, *lines) -> dict:
