@@ -14,6 +14,7 @@ from review.listing import summaries as article_summaries
 from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page
 from review.ui.glossary_dialog import glossary_dialog
+from review.ui.models import allowed_choice
 from review.ui.session import flash, md, read_url, settings, show_flash
 
 PAGE = 25  # articles listed in the sidebar at once
@@ -61,7 +62,8 @@ def login_gate() -> None:
         password = st.text_input("Password", type="password", key="login_password")
         if st.form_submit_button("Sign in", type="primary", key="sign_in"):
             try:
-                st.session_state["signed_in"] = auth.login(name, password)
+                st.session_state["signed_in"] = auth.login(name, password,
+                                                           client=st.context.ip_address)
                 st.rerun()
             except ReviewError as err:
                 st.error(md(str(err)))
@@ -180,12 +182,20 @@ def review_page() -> None:
         show_flash("top")
         return st.info("Pick another filter in the sidebar to see articles.")
     waiting = tuple(e.id for e in entries if e.untranslated)
-    page.article_page(chosen, waiting, settings()["mt_model"])
+    try:
+        mt_model = allowed_choice(settings()["mt_model"], "translation")
+    except ReviewError as err:
+        return st.error(md(str(err)))
+    page.article_page(chosen, waiting, mt_model)
 
 
 def main() -> None:
     st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
     st.html(keyboard.CSS)
+    refusal = auth.foreign_origin(st.context.headers)
+    if refusal:  # a page on another origin (or a rebound host name) opened this session
+        st.error(refusal)
+        st.stop()
     login_gate()
     read_url()  # before the reviewer box: a link may fill it in
     pages = st.navigation([st.Page(review_page, title="Review", icon="📝", default=True),

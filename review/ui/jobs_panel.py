@@ -37,9 +37,18 @@ def job_on(article_id: str):
 
 def start_translation(ids: list[str]) -> None:
     """Queue a translation job for ``ids`` and re-render the page with its progress."""
+    from review.errors import ReviewError
+    from review.ui.models import allowed_choice
+
     chosen = settings()
-    job = runner().translate(ids, mt_model=chosen["mt_model"] or None,
-                             summary=chosen["summary"], sum_model=chosen["sum_model"] or None)
+    try:
+        mt_model = allowed_choice(chosen["mt_model"], "translation")
+        sum_model = allowed_choice(chosen["sum_model"], "summary")
+    except ReviewError as err:
+        flash("top", "error", str(err))
+        st.rerun()
+    job = runner().translate(ids, mt_model=mt_model or None, summary=chosen["summary"],
+                             sum_model=sum_model or None)
     flash("top", "info", f"{job.label}: running in the background; you can keep reviewing.")
     st.rerun()
 
