@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import sys
 
 import click
@@ -28,9 +29,26 @@ class ReviewGroup(click.Group):
             return None
         return importlib.import_module(f"review.commands.{name}").command
 
+    def main(self, args=None, *rest, **options):
+        """Refuse an argument that is not valid UTF-8 (the shell passed bytes such as
+        $'\\xff', which Python keeps as lone surrogates) before any command runs: one line
+        naming the option, exit 2, instead of a UnicodeEncodeError later."""
+        args = sys.argv[1:] if args is None else list(args)
+        problem = undecodable_argument(args)
+        if problem:
+            click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+        return super().main(args, *rest, **options)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except UnicodeEncodeError as err:  # text that is not valid Unicode got past the checks
+            if (ctx.obj and ctx.obj.get("debug")) or os.environ.get("REVIEW_DEBUG"):
+                raise
+            click.echo(f"error: input holds text that is not valid Unicode ({err.reason}); "
+                       "give it as UTF-8", err=True)
+            sys.exit(2)
         except (ReviewError, ModelUnavailable) as err:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
@@ -48,6 +66,33 @@ class ReviewGroup(click.Group):
             click.echo(f"error: {type(err).__name__}: {err} (run with --debug for details)",
                        err=True)
             sys.exit(1)
+
+
+def undecodable_argument(args: list[str]) -> str | None:
+    """A one-line message naming the first argument with a lone surrogate, else None."""
+    for i, arg in enumerate(args):
+        if not isinstance(arg, str) or not _SURROGATE.search(arg):
+            continue
+        what, value = None, arg
+        if arg.startswith("--") and "=" in arg:
+            what, value = arg.split("=", 1)
+        shown = value.encode("utf-8", "surrogateescape" if _escaped(value) else "backslashreplace")
+        shown = shown.decode("utf-8", "backslashreplace")
+        if what is None and i > 0 and args[i - 1].startswith("-") and "=" not in args[i - 1]:
+            what = args[i - 1]
+        if what is None:
+            what = f"argument {i + 1}"
+        return (f"{what}: {shown[:60]!r} is not valid UTF-8; give the text in UTF-8 (check "
+                "the terminal's or script's encoding)")
+    return None
+
+
+def _escaped(arg: str) -> bool:
+    """Whether every surrogate in ``arg`` is an undecodable byte kept by surrogateescape."""
+    return all("\udc80" <= c <= "\udcff" for c in _SURROGATE.findall(arg))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @click.group(cls=ReviewGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,6 +17,16 @@ SUFFIXES = (".txt", ".md", ".json", ".jsonl")
 MAX_BYTES = 2_000_000
 MAX_ID = 60
 MAX_TITLE = 100
+# Invisible characters that make a copy of an article look new: zero-width space, non-joiner and
+# joiner, word joiner, BOM (also mid-text), soft hyphen, Mongolian vowel separator.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# Horizontal whitespace of any kind (no-break spaces included): one space for the hash.
+SPACES = re.compile(r"[^\S\n]+")
+# Bidi embedding/override/isolate controls: a title with U+202E shows reversed.
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Names Windows reserves for devices, with any extension: never an article's file name.
+RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def article_from_text(text: str, title: str | None = None, id: str | None = None,
@@ -27,8 +37,8 @@ def article_from_text(text: str, title: str | None = None, id: str | None = None
     text = normalise(text)
     digest = content_hash(text)
     spans = segment_text(text)
-    title = (title or "").strip() or first_line_title(text, spans)
-    article_id = safe_id(id) if id else derived_id(title, digest, source_path)
+    title = BIDI.sub("", title or "").strip() or BIDI.sub("", first_line_title(text, spans))
+    article_id = file_id(id) if id else derived_id(title, digest, source_path)
     segments = [Segment(index=i, start=s.start, end=s.end, source=s.text, kind=s.kind,
                         paragraph=s.paragraph) for i, s in enumerate(spans)]
     return Article(id=article_id, title=title, text=text, content_hash=digest,
@@ -43,6 +53,18 @@ def normalise(text: str) -> str:
 
 
 def content_hash(text: str) -> str:
+    """The hash duplicates are found by: of the text with invisible differences taken out
+    (NFC, zero-width characters and BOMs removed, runs of spaces, tabs and no-break spaces one
+    space, lines stripped), so a copy that differs only in those is a duplicate. The stored
+    text keeps them as given. A text without any of them hashes as before (legacy_content_hash)."""
+    canonical = SPACES.sub(" ", INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+    canonical = "\n".join(line.strip(" ") for line in canonical.split("\n")).strip("\n")
+    return legacy_content_hash(canonical)
+
+
+def legacy_content_hash(text: str) -> str:
+    """The hash of the text exactly as given: what stores written before content_hash ignored
+    invisible differences hold, still checked by ArticleStore.add so re-adds stay duplicates."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -64,10 +86,16 @@ def safe_id(raw: str) -> str:
     return slug[:MAX_ID].rstrip("-_")
 
 
+def file_id(raw: str) -> str:
+    """``safe_id``, with "-doc" added to names Windows reserves (con, nul, com1...)."""
+    slug = safe_id(raw)
+    return f"{slug}-doc" if RESERVED.fullmatch(slug) else slug
+
+
 def derived_id(title: str, digest: str, source_path: str | None) -> str:
     """From the file name when there is one, else from the title plus a piece of the hash."""
     if source_path:
-        from_name = safe_id(Path(source_path).stem)
+        from_name = file_id(Path(source_path).stem)
         if from_name:
             return from_name
     short = digest.split(":")[1][:8]
@@ -76,6 +104,15 @@ def derived_id(title: str, digest: str, source_path: str | None) -> str:
 
 def load_path(path: Path) -> list[Article]:
     """All articles in one file; BadInputError names the file (and line) and the fix."""
+    articles, errors = load_path_lines(path)
+    if errors:
+        raise BadInputError(errors[0])
+    return articles
+
+
+def load_path_lines(path: Path) -> tuple[list[Article], list[str]]:
+    """``load_path``, but a JSONL file's bad lines are error lines beside its good articles
+    (BadInputError still for a bad file as a whole)."""
     path = Path(path)
     _check_suffix(str(path))
     try:
@@ -85,22 +122,38 @@ def load_path(path: Path) -> list[Article]:
     except OSError as err:
         raise BadInputError(f"{path}: cannot read ({err.strerror}); check the path and "
                             "permissions") from None
-    return load_bytes(str(path), data)
+    return load_bytes_lines(str(path), data)
 
 
 def load_bytes(name: str, data: bytes) -> list[Article]:
     """All articles in the content of a file called ``name`` (a path, or an upload's name)."""
+    articles, errors = load_bytes_lines(name, data)
+    if errors:
+        raise BadInputError(errors[0])
+    return articles
+
+
+def load_bytes_lines(name: str, data: bytes) -> tuple[list[Article], list[str]]:
+    """``load_bytes``, with a JSONL file's bad lines as error lines beside its articles."""
+    try:
+        return _load_bytes(name, data)
+    except RecursionError:  # a last resort: parsing is guarded, but never a traceback
+        raise BadInputError(f"{name}: nested too deeply to read; give one flat JSON object "
+                            "per article") from None
+
+
+def _load_bytes(name: str, data: bytes) -> tuple[list[Article], list[str]]:
     _check_suffix(name)
     _check_size(name, len(data))
     text = decode_text(data, name)
     suffix, path = Path(name).suffix.lower(), Path(name)
     if suffix == ".json":
-        return [_from_record(_parse_json(text, name), name, name)]
+        return [_from_record(_parse_json(text, name), name, name)], []
     if suffix == ".jsonl":
         return _from_jsonl(text, path)
     if suffix == ".md":
         text = strip_markdown(text)
-    return [_checked(text, name, name)]
+    return [_checked(text, name, name)], []
 
 
 def _check_suffix(name: str) -> None:
@@ -147,25 +200,40 @@ def _parse_json(text: str, name: str) -> object:
     except json.JSONDecodeError as err:
         raise BadInputError(f"{name}: malformed JSON at line {err.lineno} column {err.colno} "
                             f"({err.msg}); fix the file") from None
+    except RecursionError:
+        raise BadInputError(f"{name}: JSON nested too deeply; give one flat object like "
+                            '{"title": ..., "text": ...}') from None
 
 
-def _from_jsonl(text: str, path: Path) -> list[Article]:
-    articles = []
+def _from_jsonl(text: str, path: Path) -> tuple[list[Article], list[str]]:
+    """The articles of a JSONL file's good lines, and one error line per bad line."""
+    articles, errors = [], []
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         name = f"{path} line {lineno}"
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise BadInputError(f"{name}: malformed JSON ({err.msg} at column {err.colno}); "
-                                "each line must be one JSON object") from None
-        articles.append(_from_record(record, name, f"{path}:{lineno}",
-                                     default_id=f"{path.stem}-{lineno}"))
+            articles.append(_from_record(_jsonl_record(line, name), name, f"{path}:{lineno}",
+                                         default_id=f"{path.stem}-{lineno}"))
+        except BadInputError as err:
+            errors.append(str(err))
+    if errors:
+        return articles, errors
     if not articles:
         raise BadInputError(f"{path}: no articles (only blank lines); add one JSON object "
                             "per line")
-    return articles
+    return articles, []
+
+
+def _jsonl_record(line: str, name: str) -> object:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as err:
+        raise BadInputError(f"{name}: malformed JSON ({err.msg} at column {err.colno}); "
+                            "each line must be one JSON object") from None
+    except RecursionError:
+        raise BadInputError(f"{name}: JSON nested too deeply; each line must be one flat "
+                            "JSON object") from None
 
 
 def _from_record(record: object, name: str, source: str,
@@ -178,6 +246,10 @@ def _from_record(record: object, name: str, source: str,
     if not isinstance(text, str):
         raise BadInputError(f'{name}: no "text" string; add the German article as "text"')
     title, raw_id = record.get("title"), record.get("id")
+    for field, value in (("text", text), ("title", title), ("id", raw_id)):
+        if isinstance(value, str) and SURROGATE.search(value):
+            raise BadInputError(f'{name}: "{field}" holds a lone surrogate (an escape like '
+                                '\\ud800 that is not a character); fix or remove it')
     if title is not None and not isinstance(title, str):
         raise BadInputError(f'{name}: "title" must be a string')
     if raw_id is not None and (not isinstance(raw_id, (str, int)) or not safe_id(str(raw_id))):
@@ -203,7 +275,9 @@ def collect(paths: list[Path]) -> tuple[list[Article], list[str]]:
     errors: list[str] = []
     for path in _files(paths, errors):
         try:
-            articles.extend(load_path(path))
+            found, bad_lines = load_path_lines(path)
+            articles.extend(found)
+            errors.extend(bad_lines)
         except BadInputError as err:
             errors.append(str(err))
     return articles, errors

@@ -49,6 +49,9 @@ class ArticleStore:
         # the offset read up to when the map was last brought up to date.
         self._by_hash: dict[str, str] | None = None
         self._log_at: tuple[tuple[int, int] | None, int] = (None, 0)
+        # content hash -> id of a stored article whose older-style hash (review.ingest's
+        # legacy_content_hash) matched text added later: lets id_of find it by the new hash.
+        self._aliases: dict[str, str] = {}
 
     @property
     def glossary_path(self) -> Path:
@@ -76,7 +79,7 @@ class ArticleStore:
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
                 data = json.loads(handle.read().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
             raise CorruptArticleError(f"{path}: unreadable ({_reason(err)}); it is left "
                                       "untouched: fix it or move it out of the store") from None
         return _article(data, path, article_id), stat
@@ -111,6 +114,14 @@ class ArticleStore:
         """
         with self._lock("_add"):
             duplicate = self._find_hash(article.content_hash)
+            if not duplicate:  # stored before hashes ignored invisible differences?
+                from review.ingest import legacy_content_hash
+
+                legacy = legacy_content_hash(article.text)
+                if legacy != article.content_hash:
+                    duplicate = self._find_hash(legacy)
+                    if duplicate:
+                        self._aliases[article.content_hash] = duplicate
             if duplicate:
                 raise DuplicateArticleError(
                     f"{article.source_path or article.id}: duplicate of {duplicate}")
@@ -235,16 +246,20 @@ class ArticleStore:
     def _find_hash(self, digest: str) -> str | None:
         """The id holding text with hash ``digest``; call under the ``_add`` lock."""
         self._sync_hashes()
-        found = self._by_hash.get(digest)
+        found = self._by_hash.get(digest) or self._aliases.get(digest)
         if found is not None and not self._holds(found, digest):
+            self._aliases.pop(digest, None)
             self._sync_hashes(full=True)  # removed by hand, or its writer crashed
             found = self._by_hash.get(digest)
         return found
 
     def _holds(self, article_id: str, digest: str) -> bool:
         """Whether ``article_id`` is stored, readable, with text of hash ``digest``."""
+        from review.ingest import content_hash
+
         try:
-            return self.get(article_id).content_hash == digest
+            article = self.get(article_id)
+            return digest in (article.content_hash, content_hash(article.text))
         except ReviewError:
             return False
 
@@ -522,4 +537,6 @@ def _is_safe(article_id: str) -> bool:
 
 
 def _reason(err: Exception) -> str:
+    if isinstance(err, RecursionError):
+        return "JSON nested too deeply"
     return getattr(err, "strerror", None) or str(err).splitlines()[0][:120]
