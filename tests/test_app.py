@@ -424,3 +424,13 @@ def test_a_failing_recheck_keeps_the_correction(offline_env, store_dir, monkeypa
     assert (decision["status"], decision["text"]) == ("corrected", "The new rules.")
     assert warnings == ["decision saved, but the checks were not re-run (embedding model "
                         "crashed)"]
+
+
+def test_an_upload_with_hostile_lines_adds_the_good_ones(offline_env, store_dir):
+    good = json.dumps({"id": "gut", "title": "Gut", "text": GERMAN}, ensure_ascii=False)
+    deep = '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    surrogate = '{"id": "kaputt", "text": "Die Regierung \\ud800 hat beschlossen."}'
+    data = "\n".join([surrogate, deep, good]).encode("utf-8")
+    ids, errors = actions.add_uploads(ArticleStore(), [("feed.jsonl", data)])
+    assert ids == ["gut"] and len(errors) == 2
+    assert all(e.startswith("feed.jsonl") and "\n" not in e for e in errors)

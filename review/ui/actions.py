@@ -179,15 +179,18 @@ def add_articles(store: ArticleStore, articles: list[Article]) -> tuple[list[str
 def add_uploads(store: ArticleStore,
                 files: list[tuple[str, bytes]]) -> tuple[list[str], list[str]]:
     """Ingest uploaded (file name, content) pairs like files; one error line per bad file."""
-    from review.ingest import load_bytes
+    from review.ingest import load_bytes_lines
 
     articles, errors = [], []
     for name, data in files:
         try:
             # An upload's name is user input: only its last part names the article.
-            articles += load_bytes(Path(name).name, data)
+            good, bad = load_bytes_lines(Path(name).name, data)
         except BadInputError as err:
             errors.append(str(err))
+            continue
+        articles += good
+        errors += bad  # a JSONL file's bad lines, beside its good articles
     ids, duplicates = add_articles(store, articles)
     return ids, errors + duplicates
 
