@@ -50,30 +50,29 @@ def consistency_flags(source: str, english: str, memory,
 
     if memory is None or not source.strip() or not english.strip():
         return []
-    key_de, key_en = normalize(source), normalize(english)
-    flags: list[Flag] = []
-    seen: set[str] = set()
-    for unit in memory.exact(source, exclude_origin=exclude_origin):
-        other = normalize(unit.target)
-        if not other or other == key_en or other in seen:
+    flags = _disagreements(memory.exact(source, exclude_origin=exclude_origin),
+                           lambda unit: unit.target, normalize(english),
+                           "inconsistent_translation", "approved elsewhere as")
+    if len(normalize(english).split()) >= MIN_WORDS:
+        flags += _disagreements(memory.exact_target(english, exclude_origin=exclude_origin),
+                                lambda unit: unit.source, normalize(source),
+                                "inconsistent_source", "the same English was approved for")
+    return flags
+
+
+def _disagreements(units, other_side, mine: str, code: str, wording: str) -> list[Flag]:
+    """One flag per distinct other text (at most MAX_FLAGS), newest first."""
+    from review.memory import normalize
+
+    flags, seen = [], set()
+    for unit in units:
+        other = normalize(other_side(unit))
+        if not other or other == mine or other in seen:
             continue
         seen.add(other)
         if len(seen) > MAX_FLAGS:
             break
-        flags.append(Flag("inconsistent_translation",
-                          f"approved elsewhere as {_quote(unit.target)} ({where(unit.origin)})"))
-    if len(key_en.split()) >= MIN_WORDS:
-        seen = set()
-        for unit in memory.exact_target(english, exclude_origin=exclude_origin):
-            other = normalize(unit.source)
-            if not other or other == key_de or other in seen:
-                continue
-            seen.add(other)
-            if len(seen) > MAX_FLAGS:
-                break
-            flags.append(Flag("inconsistent_source",
-                              f"the same English was approved for {_quote(unit.source)} "
-                              f"({where(unit.origin)})"))
+        flags.append(Flag(code, f"{wording} {_quote(other_side(unit))} ({where(unit.origin)})"))
     return flags
 
 
