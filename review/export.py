@@ -14,6 +14,8 @@ with ``'``, as OWASP recommends against CSV injection.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 from review.article import Article
 from review.errors import BadInputError, NothingToDoError
@@ -23,8 +25,36 @@ from review.exporters.tmx import translations_tmx
 from review.exporters.xliff import translations_xliff
 
 WHATS = ("summaries", "translations")
-FORMATS = ("json", "jsonl", "csv", "md", "tmx", "xliff")
-BILINGUAL_FORMATS = ("tmx", "xliff")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: its MIME type, whether it holds only segment pairs, its renderer."""
+    mime: str
+    bilingual: bool
+    render: Callable[[list[Article], str, str], str]  # (articles, what, csv delimiter)
+
+
+def _records(fmt: str):
+    return lambda articles, what, delimiter: _render_records(articles, what, fmt, delimiter)
+
+
+def _markdown(articles: list[Article], what: str, _delimiter: str) -> str:
+    render = markdown.summaries_md if what == "summaries" else markdown.translations_md
+    return render(articles)
+
+
+# The one table of formats: the CLI's choices, the app's list and MIME types come from it.
+FORMAT_TABLE = {
+    "json": Format("application/json", False, _records("json")),
+    "jsonl": Format("application/x-ndjson", False, _records("jsonl")),
+    "csv": Format("text/csv", False, _records("csv")),
+    "md": Format("text/markdown", False, _markdown),
+    "tmx": Format("application/x-tmx+xml", True, lambda a, _w, _d: translations_tmx(a)),
+    "xliff": Format("application/xliff+xml", True, lambda a, _w, _d: translations_xliff(a)),
+}
+FORMATS = tuple(FORMAT_TABLE)
+BILINGUAL_FORMATS = tuple(name for name, f in FORMAT_TABLE.items() if f.bilingual)
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 BOM = "\ufeff"
 # What --delimiter accepts, and the character each name stands for.
@@ -91,14 +121,7 @@ def _how_to_approve(what: str) -> str:
 
 
 def _render(articles: list[Article], what: str, fmt: str, delimiter: str = ",") -> str:
-    if fmt in ("json", "jsonl", "csv"):
-        return _render_records(articles, what, fmt, delimiter)
-    if fmt == "md":
-        render = markdown.summaries_md if what == "summaries" else markdown.translations_md
-        return render(articles)
-    if fmt == "tmx":
-        return translations_tmx(articles)
-    return translations_xliff(articles)
+    return FORMAT_TABLE[fmt].render(articles, what, delimiter)
 
 
 def _render_records(articles: list[Article], what: str, fmt: str, delimiter: str) -> str:

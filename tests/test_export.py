@@ -326,3 +326,17 @@ def test_cli_corrupt_file_is_reported_and_the_rest_exported(store_dir):
     warnings = result.stderr.splitlines()
     assert len(warnings) == 1 and "broken.json" in warnings[0]
     assert [r["article_id"] for r in json.loads(result.stdout)] == ["koeln"]
+
+
+def test_formats_are_one_table_and_an_unknown_one_never_falls_through():
+    from review.export import BILINGUAL_FORMATS, FORMAT_TABLE
+
+    assert FORMATS == tuple(FORMAT_TABLE) and BILINGUAL_FORMATS == ("tmx", "xliff")
+    heads = {fmt: export(ARTICLES, "translations", fmt)[:200] for fmt in FORMATS}
+    assert heads["xliff"].startswith("<?xml") and "<tmx" in export(ARTICLES, "translations",
+                                                                    "tmx")
+    assert heads["csv"].startswith("\ufeff") and heads["md"].startswith("#")
+    assert len(set(heads.values())) == len(FORMATS)  # each format renders its own way
+    assert {FORMAT_TABLE[f].mime for f in FORMATS} >= {"text/csv", "application/xliff+xml"}
+    with pytest.raises(BadInputError, match="unknown export format 'docx'"):
+        export(ARTICLES, "translations", "docx")

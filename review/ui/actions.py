@@ -218,11 +218,6 @@ def add_seeds(store: ArticleStore) -> tuple[list[str], list[str]]:
     return ids, errors + duplicates
 
 
-MIME_TYPES = {"json": "application/json", "jsonl": "application/x-ndjson", "csv": "text/csv",
-              "md": "text/markdown", "tmx": "application/x-tmx+xml",
-              "xliff": "application/xliff+xml"}
-
-
 def export_formats(what: str) -> tuple[str, ...]:
     """Formats that can carry ``what``: TMX and XLIFF hold segment pairs only."""
     from review.export import BILINGUAL_FORMATS, FORMATS
@@ -239,14 +234,14 @@ def export_file(store: ArticleStore, summaries: list, what: str,
     are read, and the file made, only when the reviewer clicks Download.
     """
     from review.errors import NothingToDoError
-    from review.export import export
+    from review.export import FORMAT_TABLE, export
 
     if not any(_has_approved(s, what) for s in summaries):
         item = "summary" if what == "summaries" else "segment"
         raise NothingToDoError(f"nothing approved yet: accept or correct a {item} to export "
                                f"{what}")
     return f"approved-{what}.{fmt}", lambda: export(store.scan()[0], what, fmt), \
-        MIME_TYPES.get(fmt, "text/plain")
+        FORMAT_TABLE[fmt].mime
 
 
 def _has_approved(summary, what: str) -> bool:
