@@ -35,6 +35,15 @@ class Translator(ABC):
     def translate(self, segments: Sequence[str], progress: Progress | None = None) -> list[Output]:
         """One output per input, in input order; blank inputs give an empty output, unsent."""
 
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float | None]:
+        """Agreement: the mean log-probability per target token (EOS included) of each English
+        given its German, by force-decoding; over-long German is split as for translation
+        (``models.chunking.plan_pairs``). None for a blank English or a German without letters,
+        and for engines that cannot score (this default)."""
+        if len(sources) != len(targets):
+            raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
+        return [None] * len(sources)
+
 
 class Summarizer(ABC):
     model_id: str

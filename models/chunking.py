@@ -193,3 +193,74 @@ class _SegmentProgress:
     def finish(self) -> None:
         if self.progress and not self.pieces:  # nothing was sent: still say we are done
             self.progress(self.total, self.total)
+
+
+# -- scoring English under the model (agreement) ----------------------------------------------
+# The German is split exactly as for translation. When it needs k pieces, the English is cut
+# into k pieces of the same character shares as the German pieces, each cut moved to the nearest
+# sentence end, else comma, else word boundary: the model then scores each English piece given
+# its German piece, as translation would have produced it. Pieces are weighted by their tokens.
+
+_TARGET_BREAKS = (re.compile(r"[.!?;:](?=\s)"), re.compile(r",(?=\s)"), re.compile(r"\s"))
+
+
+@dataclass(frozen=True)
+class PairPiece:
+    owner: int
+    source: str
+    target: str
+
+
+def split_target(target: str, shares: Sequence[float]) -> list[str]:
+    """``target`` cut into ``len(shares)`` pieces of about those character shares, at the most
+    natural breaks near each cut; pieces may be empty when the English has too few breaks."""
+    if len(shares) <= 1:
+        return [target]
+    total = sum(shares) or 1.0
+    cuts, acc, last = [], 0.0, 0
+    for share in shares[:-1]:
+        acc += share / total
+        want = acc * len(target)
+        window = max(8.0, 0.15 * len(target))
+        cut = None
+        for pattern in _TARGET_BREAKS:
+            ends = [m.end() for m in pattern.finditer(target)
+                    if m.end() > last and abs(m.end() - want) <= window]
+            if ends:
+                cut = min(ends, key=lambda c: abs(c - want))
+                break
+        if cut is None:
+            cut = max(last, min(len(target), round(want)))
+        cuts.append(cut)
+        last = cut
+    bounds = [0] + cuts + [len(target)]
+    return [target[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+
+
+def plan_pairs(sources: Sequence[str], targets: Sequence[str], count_tokens: CountTokens,
+               limit: int) -> list[PairPiece]:
+    """The (German, English) pieces to score; pairs with a blank English or a German without
+    letters send none (their agreement is None)."""
+    if len(sources) != len(targets):
+        raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
+    pairs = []
+    for owner, (source, target) in enumerate(zip(sources, targets)):
+        src, tgt = clean(source), clean(target or "")
+        if not has_letters(src) or not tgt:
+            continue
+        parts = split_to_fit(src, count_tokens, limit)
+        for s, t in zip(parts, split_target(tgt, [len(p) for p in parts])):
+            if t:
+                pairs.append(PairPiece(owner, s, t))
+    return pairs
+
+
+def combine_scores(count: int, pairs: list[PairPiece],
+                   scores: list[tuple[float, int]]) -> list[float | None]:
+    """Per owner: the token-weighted mean of its pieces' (mean log-prob, tokens) scores."""
+    sums: dict[int, list[float]] = {}
+    for pair, (mean, tokens) in zip(pairs, scores):
+        acc = sums.setdefault(pair.owner, [0.0, 0.0])
+        acc[0] += mean * max(tokens, 1)
+        acc[1] += max(tokens, 1)
+    return [sums[i][0] / sums[i][1] if i in sums else None for i in range(count)]

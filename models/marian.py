@@ -56,6 +56,40 @@ class MarianTranslator(Translator):
                 run_batch=self._run_batch, batch_size=self.batch_size, model=self.model_id,
                 engine=self.engine, progress=progress)
 
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float | None]:
+        """Mean log-probability per English token given the German (see ``Translator.score``):
+        one forward pass with labels per batch of pieces."""
+        pairs = chunking.plan_pairs(list(sources), list(targets), self.count_tokens,
+                                    self.max_input_tokens)
+        scores: list[tuple[float, int]] = [(0.0, 0)] * len(pairs)
+        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].source))
+        with self._lock:
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start:start + self.batch_size]
+                for i, result in zip(batch, self._score_batch(
+                        [pairs[i].source for i in batch], [pairs[i].target for i in batch])):
+                    scores[i] = result
+        return chunking.combine_scores(len(sources), pairs, scores)
+
+    def _score_batch(self, sources: list[str], targets: list[str]) -> list[tuple[float, int]]:
+        import torch
+
+        batch = self.tokenizer(sources, text_target=targets, return_tensors="pt", padding=True,
+                               truncation=True, max_length=self.max_input_tokens)
+        labels = batch.pop("labels")[:, :self.max_output_tokens]
+        pad = self.tokenizer.pad_token_id
+        mask = labels != pad
+        batch = batch.to(self.device)
+        with torch.inference_mode():
+            logits = self.model(**batch, labels=labels.masked_fill(~mask, -100).to(
+                self.device)).logits.float()
+            logprobs = torch.log_softmax(logits, dim=-1)
+            picked = logprobs.gather(-1, labels.to(self.device).unsqueeze(-1)).squeeze(-1)
+        mask = mask.to(picked.device)
+        counts = mask.sum(dim=1).clamp(min=1)
+        means = picked.where(mask, 0.0).sum(dim=1) / counts
+        return list(zip(means.tolist(), counts.tolist()))
+
     def _run_batch(self, texts: list[str]) -> list[chunking.PieceResult]:
         import torch
 

@@ -19,7 +19,15 @@ from models.base import ModelUnavailable, Summarizer, Translator, one_line
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-de-en"
 DEFAULT_SUM_MODEL = "sshleifer/distilbart-cnn-12-6"
 ROLES = ("translation", "summary")
-ENGINES = ("transformers", "ctranslate2")
+# The one table of engines: module and class per role, which build the engine from
+# (CTranslate2 folder or None, model folder, model id). The CLI's --engine choices come from it.
+ENGINE_TABLE = {
+    "transformers": {"translation": ("models.marian", "MarianTranslator"),
+                     "summary": ("models.bart", "BartSummarizer")},
+    "ctranslate2": {"translation": ("models.ct2", "CT2Translator"),
+                    "summary": ("models.ct2", "CT2Summarizer")},
+}
+ENGINES = tuple(ENGINE_TABLE)
 _DEFAULTS = {"translation": DEFAULT_MT_MODEL, "summary": DEFAULT_SUM_MODEL}
 
 _lock = threading.Lock()
@@ -86,7 +94,7 @@ def choose_engine(path: Path, model: str, role: str, engine: str | None = None
     """(engine, CTranslate2 folder or None); None or "auto" prefers a converted copy."""
     engine = engine or "auto"
     if engine not in ("auto",) + ENGINES:
-        raise ModelUnavailable(f"unknown engine {engine!r}: use auto, transformers or ctranslate2")
+        raise ModelUnavailable(f"unknown engine {engine!r}: use auto, {', '.join(ENGINES)}")
     if engine == "transformers":
         return "transformers", None
     ct2_path = _converted(path, model)
@@ -113,18 +121,11 @@ def _ct2_installed() -> bool:
 
 
 def _build(role: str, engine: str, path: Path, ct2_path: Path | None, model: str):
+    module, name = ENGINE_TABLE[engine][role]
+    cls = getattr(importlib.import_module(module), name)
     if engine == "ctranslate2":
-        from models import ct2
-
-        cls = ct2.CT2Translator if role == "translation" else ct2.CT2Summarizer
         return cls(ct2_path, path, model)
-    if role == "translation":
-        from models.marian import MarianTranslator
-
-        return MarianTranslator(path, model)
-    from models.bart import BartSummarizer
-
-    return BartSummarizer(path, model)
+    return cls(path, model)
 
 
 @dataclass(frozen=True)

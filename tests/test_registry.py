@@ -208,3 +208,19 @@ def test_unreachable_hub_fails_at_once_in_one_line(monkeypatch, tmp_path):
     message = str(caught.value)
     assert "hub.example.invalid is not reachable" in message and "models pull" in message
     assert "\n" not in message and time.monotonic() - started < 10
+
+
+def test_engines_are_one_table_and_the_cli_offers_exactly_them():
+    import click
+    from click.testing import CliRunner
+
+    from review.commands.translate import command
+
+    assert registry.ENGINES == tuple(registry.ENGINE_TABLE) == ("transformers", "ctranslate2")
+    for engine, roles in registry.ENGINE_TABLE.items():
+        assert set(roles) == {"translation", "summary"}
+    choice = next(p for p in command.params if p.name == "engine").type
+    assert isinstance(choice, click.Choice) and tuple(choice.choices) == ("auto",
+                                                                          *registry.ENGINES)
+    result = CliRunner().invoke(command, ["--engine", "onnx"])
+    assert result.exit_code == 2 and "onnx" in result.output

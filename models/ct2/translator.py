@@ -54,6 +54,22 @@ class CT2Translator(Translator):
             progress(len(segments), len(segments))
         return chunking.rejoin(segments, pieces, results, self.model_id, self.engine)
 
+    def score(self, sources: Sequence[str], targets: Sequence[str]) -> list[float | None]:
+        """Mean log-probability per English token given the German (see ``Translator.score``),
+        by ``score_batch``; its log-probs include the end-of-sentence token it appends."""
+        pairs = chunking.plan_pairs(list(sources), list(targets), self.count_tokens,
+                                    self.max_input_tokens)
+        if not pairs:
+            return [None] * len(sources)
+        src = [runtime.source_tokens(self.tokenizer, p.source) for p in pairs]
+        tgt = [runtime.target_tokens(self.tokenizer, p.target)[:self.max_input_tokens - 2]
+               for p in pairs]
+        batch = max(1, min(MAX_BATCH, math.ceil(len(src) / self.model.num_translators)))
+        results = self.model.score_batch(src, tgt, max_batch_size=batch, max_input_length=0)
+        scores = [(sum(r.log_probs) / max(len(r.log_probs), 1), len(r.log_probs))
+                  for r in results]
+        return chunking.combine_scores(len(sources), pairs, scores)
+
     def _submit(self, texts: list[str]):
         """Queue all pieces; enough batches that every worker thread gets one."""
         sources = [runtime.source_tokens(self.tokenizer, t) for t in texts]

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from models.registry import ENGINES
 from review.commands.options import store_option
 
 
@@ -72,7 +73,7 @@ class _Bars:
 @store_option
 @click.option("--mt-model", envvar="REVIEW_MT_MODEL", metavar="ID|PATH",
               help="Translation model: hub id or local folder [env REVIEW_MT_MODEL].")
-@click.option("--engine", type=click.Choice(["auto", "transformers", "ctranslate2"]),
+@click.option("--engine", type=click.Choice(["auto", *ENGINES]),
               default="auto", show_default=True,
               help="auto uses CTranslate2 when a converted model exists (see `models pull`).")
 @click.option("--summary", "summary", type=click.Choice(["extractive", "abstractive", "none"]),
