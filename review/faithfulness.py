@@ -68,12 +68,6 @@ def _name_flags(summary: str, english: str, german: str) -> list[Flag]:
     return flags
 
 
-def names_in(text: str) -> list[str]:
-    """Capitalised words and runs of them ("Kim Jong Un"); a sentence's capitalised first word
-    counts only as the start of a run ("Vladimir Putin said")."""
-    return [" ".join(run) for run, _ in _runs(text)]
-
-
 def _runs(text: str) -> list[tuple[list[str], bool]]:
     """(words, starts_sentence) for each run of capitalised words worth checking."""
     runs = []

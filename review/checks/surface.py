@@ -44,8 +44,12 @@ def german_share(text: str) -> float:
     return german / (german + english) if german + english else 0.5
 
 
-def looks_german(text: str) -> bool:
-    """German function words, umlauts, or a lower-case word that is not English."""
+def not_plain_english(text: str) -> bool:
+    """German function words, umlauts, or a lower-case word that is not English.
+
+    Looser than ``review.language.looks_german`` (which asks whether text reads as German):
+    a copied line only has to fail to be English for the copy to matter.
+    """
     from review.checks.entities import english_words
 
     if german_share(text) > 0.5 or re.search(r"[äöüß]", text):
@@ -62,7 +66,7 @@ def untranslated_flags(source: str, target: str) -> list[Flag]:
     copied = src == tgt or difflib.SequenceMatcher(None, src.lower(), tgt.lower()).ratio() >= 0.9
     german = german_share(tgt) > 0.6 and len(re.findall(r"\w+", tgt)) >= 4
     # A copied line of names only ("Anke Gellert-Helpenstein") is a correct translation.
-    if copied and (german or looks_german(tgt)):
+    if copied and (german or not_plain_english(tgt)):
         return [Flag("untranslated", "the English is a copy of the German")]
     if german:
         return [Flag("untranslated", "the English is still German")]
