@@ -11,25 +11,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from review.article import Flag
-from review.checks import words
-
-
-@dataclass(frozen=True)
-class Quantity:
-    value: float
-    surface: str
-    start: int
-    alts: frozenset  # every value the surface may stand for (an hour is also read on a 12h clock)
-    required: bool  # digits must be found on the other side; number words need not be
+from review.checks import scales, words
+from review.checks.scales import Quantity
 
 
 SPACE = r"[ \u00a0\u202f]"
-DE_SCALES = [(r"Tausend|Tsd\.?", 1e3), (r"Millionen|Million|Mio\.?", 1e6),
-             (r"Milliarden|Milliarde|Mrd\.?", 1e9), (r"Billionen|Billion", 1e12)]
-EN_SCALES = [(r"thousand", 1e3), (r"millions?", 1e6), (r"billions?", 1e9), (r"trillions?", 1e12)]
+DE_SCALES = scales.after_numbers("de")
+EN_SCALES = scales.after_numbers("en")
 EN_SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 
 DE_NUMBER = re.compile(
@@ -306,10 +296,8 @@ def _mismatch_flags(missing: list[Quantity], added: list[Quantity]) -> list[Flag
     return flags
 
 
-DE_SCALE_WORDS = [(r"Millionen|Million|Mio\b|Millionär\w*", 1e6),
-                  (r"Milliarden|Milliarde|Mrd\b|Milliardär\w*", 1e9), (r"Billionen|Billion", 1e12)]
-EN_SCALE_WORDS = [(r"millions?|millionaires?|(?<=\d)mn?", 1e6),
-                  (r"billions?|billionaires?|(?<=\d)bn", 1e9), (r"trillions?|(?<=\d)tn", 1e12)]
+DE_SCALE_WORDS = scales.in_text("de")
+EN_SCALE_WORDS = scales.in_text("en")
 
 
 def _scales(text: str, table, flags=0) -> Counter:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 
+from review.checks import scales
+from review.checks.scales import Quantity
+
 DE_UNITS = {"eins": 1, "ein": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5,
             "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
 DE_TEENS = {"zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15,
@@ -39,10 +42,8 @@ MONTHS_DE = ["januar", "februar", "märz", "april", "mai", "juni", "juli", "augu
 MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august",
              "september", "october", "november", "december"]
 
-DE_SCALE_WORDS = [(r"Tausend", 1e3), (r"Millionen|Million|Mio\.?", 1e6),
-                  (r"Milliarden|Milliarde|Mrd\.?", 1e9), (r"Billionen|Billion", 1e12)]
-EN_SCALE_WORDS = [(r"thousand", 1e3), (r"millions?", 1e6), (r"billions?", 1e9),
-                  (r"trillions?", 1e12)]
+DE_SCALE_WORDS = scales.after_numbers("de")
+EN_SCALE_WORDS = scales.after_numbers("en")
 
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-z]+)?")
 
@@ -119,7 +120,6 @@ def _en_value(word: str) -> float | None:
 
 
 def _quantities(text: str, value_of, decades: bool, scales):
-    from review.checks.numbers import Quantity
 
     found = []
     for m in WORD.finditer(text):
@@ -149,7 +149,6 @@ def _scale_after(text: str, end: int, scales) -> float | None:
 
 def _multiples(text: str, m: re.Match, value: float):
     """ "two hundred", "drei Tausend": the number before a hundred or thousand word."""
-    from review.checks.numbers import Quantity
 
     before = re.search(r"(\d+)\s+$", text[max(0, m.start() - 12):m.start()])
     if not before:
@@ -167,7 +166,6 @@ def german_quantities(text: str):
 def english_quantities(text: str):
     """Optional quantities from English number words ("one and a half" included)."""
     found = _quantities(text, _en_value, True, EN_SCALE_WORDS)
-    from review.checks.numbers import Quantity
 
     for m in re.finditer(r"\b(\w+) and a half\b", text, re.IGNORECASE):
         unit = _en_value(m.group(1)) if not m.group(1).isdigit() else float(m.group(1))
@@ -178,7 +176,6 @@ def english_quantities(text: str):
 
 def _de_decade_words(text: str):
     """ "die Siebziger", "in den Achtzigern"."""
-    from review.checks.numbers import Quantity
 
     found = []
     for m in re.finditer(r"\b(\w+zig)er(?:n|jahre\w*)?\b", text, re.IGNORECASE):
