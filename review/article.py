@@ -79,6 +79,10 @@ class Segment:
     flags: list[Flag] = field(default_factory=list)
     similarity: float | None = None
     risk: float | None = None  # from the active flags: dismissed ones do not count
+    # Mean log-probability per token of the English given the German under the translation
+    # model (``Translator.score``); None when not scored or the English changed since.
+    agreement: float | None = None
+    agreement_of: str | None = None  # review.checks.core.english_key of the English scored
     decision: Decision = field(default_factory=Decision)
     dismissed: list[Dismissal] = field(default_factory=list)
 
@@ -230,8 +234,8 @@ def _segment_ok(seg: object, where: str, text_length: int) -> None:
     _require(isinstance(seg, dict), where, "not a JSON object")
     _fields(seg, where, {"source": _STR, "kind": _STR, "machine": (dict, type(None)),
                          "flags": (list, type(None)), "dismissed": (list, type(None)),
-                         "decision": (dict,)})
-    for name in ("similarity", "risk"):
+                         "decision": (dict,), "agreement_of": _OPT_STR})
+    for name in ("similarity", "risk", "agreement"):
         _number(seg, name, where, optional=True)
     for name in ("index", "start", "end", "paragraph"):
         _count(seg, name, where)

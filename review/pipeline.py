@@ -161,7 +161,10 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         source_embeddings.keep(store, store.get(article_id))
         # With no memory given, the checks read it afresh: reviewers may have approved
         # segments elsewhere while the model ran.
-        article = run_checks(store, article_id, glossary, memory=memory)
+        # The translator also scores each segment's English (its agreement), memory
+        # matches included; with none (all matched), agreements stay unset.
+        article = run_checks(store, article_id, glossary, memory=memory,
+                             translator=translator)
         if summary != "none":
             article = make_summary(store, article_id, summary, summarizer)
     return article
@@ -201,23 +204,27 @@ def _set_machine(article: Article, machine: dict[int, MachineOutput]) -> None:
             seg.machine = machine[seg.index]
 
 
-def run_checks(store: ArticleStore, article_id: str, glossary=None, memory=None) -> Article:
+def run_checks(store: ArticleStore, article_id: str, glossary=None, memory=None,
+               translator: Translator | None = None) -> Article:
     """Run the quality checks on a snapshot and store them for segments still unchanged.
 
-    The consistency checks use ``memory`` (default: the store's translation memory).
+    The consistency checks use ``memory`` (default: the store's translation memory). With a
+    ``translator`` the agreement of every English not yet scored is computed; without one an
+    agreement is kept only while its English is unchanged.
     """
     from review.checks import check_article
     from review.checks.core import apply_result
 
     snapshot = store.get(article_id)
     memory = store_memory(store) if memory is None else memory
-    check_article(snapshot, glossary=glossary, memory=memory)
+    check_article(snapshot, glossary=glossary, memory=memory, translator=translator)
     checked = {s.index: s for s in snapshot.segments}
 
     def merge(article: Article) -> None:
         for seg in article.segments:
             new = checked.get(seg.index)
             if new is not None and new.english == seg.english:
+                seg.agreement, seg.agreement_of = new.agreement, new.agreement_of
                 apply_result(seg, new)
 
     return store.update(article_id, merge)
@@ -256,40 +263,47 @@ def retranslate_segment(store: ArticleStore, article_id: str, index: int,
     def put(a: Article) -> None:
         target = a.segment(index)
         target.machine = machine
-        recheck_segment(a, target, glossary, memory)
+        recheck_segment(a, target, glossary, memory, translator)
 
     return store.update(article_id, put)
 
 
-def recheck_segment(article: Article, seg: Segment, glossary=None, memory=None) -> None:
+def recheck_segment(article: Article, seg: Segment, glossary=None, memory=None,
+                    translator: Translator | None = None) -> None:
     """Re-run the checks on one segment's current English, in place.
 
     With a translation ``memory`` (``store_memory(store)``) the consistency checks run too;
-    without one, flags they raised earlier are dropped like any other stale flag.
+    without one, flags they raised earlier are dropped like any other stale flag. With a
+    ``translator`` a changed English gets a new agreement; without one the stored agreement is
+    kept only if the English is the one it was computed for, else it becomes None.
     """
     from review.checks import check_pairs
     from review.checks.consistency import origin_of
-    from review.checks.core import apply_result
+    from review.checks.core import apply_result, refresh_agreement
 
     english = seg.english
     if seg.kind == "boilerplate" or english is None:
         return
+    refresh_agreement([seg], translator)
     confidence = seg.machine.confidence if seg.machine and english == seg.machine.text else None
     result = check_pairs([seg.source], [english], [confidence], glossary=glossary,
-                         memory=memory, origins=[origin_of(article.id, seg.index)])[0]
+                         memory=memory, origins=[origin_of(article.id, seg.index)],
+                         agreements=[seg.agreement])[0]
     apply_result(seg, result)
 
 
-def after_decision(article: Article, target, glossary=None, memory=None) -> None:
+def after_decision(article: Article, target, glossary=None, memory=None,
+                   translator: Translator | None = None) -> None:
     """Store hook: re-check a corrected segment and refresh a pending extractive summary.
 
     Pass the store's translation memory (``store_memory(store)``) to keep the consistency
-    flags; the hook runs inside ``store.update``, which knows no store.
+    flags; the hook runs inside ``store.update``, which knows no store. A ``translator``
+    scores a corrected English (its agreement); without one a changed English loses it.
     """
     from review import summary as summaries
 
     if target != "summary":
-        recheck_segment(article, article.segment(int(target)), glossary, memory)
+        recheck_segment(article, article.segment(int(target)), glossary, memory, translator)
         summaries.refresh(article)
 
 
@@ -298,7 +312,7 @@ class _NothingToOffer(Exception):
 
 
 def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=None,
-                     memory=None) -> tuple[int, int]:
+                     memory=None, translator: Translator | None = None) -> tuple[int, int]:
     """Offer an approved segment's English to the same German pending in other articles.
 
     Every other article's pending, non-boilerplate segment whose German equals this one's
@@ -308,7 +322,8 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
     to confirm; decided segments and the source article are not touched. Each article is
     changed in one locked write that re-reads it, so a decision made meanwhile is respected.
 
-    ``glossary`` None means the store's glossary.csv; ``memory`` None the store's memory.
+    ``glossary`` None means the store's glossary.csv; ``memory`` None the store's memory; a
+    ``translator`` scores the offered English (its agreement).
     Returns (segments offered, articles changed); (0, 0) when the segment is not approved.
     """
     from review.article import APPROVED
@@ -344,13 +359,13 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
             memory = store_memory(store)
         count = 0
 
-        def put(article: Article, terms=glossary, tm=memory) -> None:
+        def put(article: Article, terms=glossary, tm=memory, mt=translator) -> None:
             nonlocal count
             count = 0
             for target in article.segments:
                 if offerable(target):
                     target.machine = output
-                    recheck_segment(article, target, terms, tm)
+                    recheck_segment(article, target, terms, tm, mt)
                     count += 1
             if not count:
                 raise _NothingToOffer

@@ -62,7 +62,7 @@ class CT2Translator(Translator):
         if not pairs:
             return [None] * len(sources)
         src = [runtime.source_tokens(self.tokenizer, p.source) for p in pairs]
-        tgt = [runtime.target_tokens(self.tokenizer, p.target)[:self.max_input_tokens - 2]
+        tgt = [_target_tokens(self.tokenizer, p.target)[:self.max_input_tokens - 2]
                for p in pairs]
         batch = max(1, min(MAX_BATCH, math.ceil(len(src) / self.model.num_translators)))
         results = self.model.score_batch(src, tgt, max_batch_size=batch, max_input_length=0)
@@ -87,6 +87,15 @@ class CT2Translator(Translator):
         text = runtime.detokenize(self.tokenizer, tokens)
         # With length_penalty 1 the score is the mean log-probability per token already.
         return chunking.PieceResult(text.strip(), result.scores[0], len(tokens) + 1)
+
+
+def _target_tokens(tokenizer, text: str) -> list[str]:
+    """The English token strings ``score_batch`` takes: without the end-of-sentence token,
+    which it appends (and scores) itself."""
+    ids = tokenizer(text_target=text, verbose=False)["input_ids"]
+    if ids and ids[-1] == tokenizer.eos_token_id:
+        ids = ids[:-1]
+    return tokenizer.convert_ids_to_tokens(ids)
 
 
 def _segments_done(segments: list[str], pieces: list[chunking.Piece], last_owner: int) -> int:

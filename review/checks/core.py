@@ -1,6 +1,7 @@
 """Run every check on German/English pairs and on the segments of an article."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -19,6 +20,7 @@ class CheckResult:
     flags: list[Flag] = field(default_factory=list)
     similarity: float | None = None
     risk: float = 0.0
+    agreement: float | None = None
 
 
 def _glossary(glossary) -> Glossary | None:
@@ -30,7 +32,7 @@ def _glossary(glossary) -> Glossary | None:
 
 
 def text_flags(source: str, target: str, sim: float | None, confidence: float | None,
-               glossary: Glossary | None = None) -> list[Flag]:
+               glossary: Glossary | None = None, agreement: float | None = None) -> list[Flag]:
     """Every flag for one pair whose similarity is already known."""
     if not source.strip():
         return [Flag("empty_source", "the German is empty but the English is not")] \
@@ -45,6 +47,7 @@ def text_flags(source: str, target: str, sim: float | None, confidence: float | 
     flags += surface.repetition_flags(target)
     flags += similarity.similarity_flags(sim)
     flags += surface.confidence_flags(confidence)
+    flags += risk.agreement_flags(agreement)
     if glossary:
         flags += glossary.flags(source, target)
     return flags
@@ -53,8 +56,12 @@ def text_flags(source: str, target: str, sim: float | None, confidence: float | 
 def check_pairs(sources: Sequence[str], targets: Sequence[str],
                 confidences: Sequence[float | None] | None = None,
                 glossary=None, memory=None,
-                origins: Sequence[str | None] | None = None) -> list[CheckResult]:
+                origins: Sequence[str | None] | None = None,
+                agreements: Sequence[float | None] | None = None) -> list[CheckResult]:
     """Check each German/English pair; embeddings are computed in one batch per side.
+
+    ``agreements`` are the pairs' scores under the translation model (``Translator.score``,
+    see ``score_agreements``): a low one is flagged and raises the risk.
 
     With a translation ``memory`` (``review.memory.Memory``) the pairs are also checked for
     consistency with what was approved elsewhere; ``origins`` are the pairs' own memory origins
@@ -64,6 +71,9 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
         raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
     confidences = list(confidences) if confidences is not None else [None] * len(sources)
     origins = list(origins) if origins is not None else [None] * len(sources)
+    agreements = list(agreements) if agreements is not None else [None] * len(sources)
+    if len(agreements) != len(sources):
+        raise ValueError(f"{len(sources)} sources but {len(agreements)} agreements")
     if len(origins) != len(sources):
         raise ValueError(f"{len(sources)} sources but {len(origins)} origins")
     glossary = _glossary(glossary)
@@ -73,11 +83,12 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
     results = []
     for i, (source, target) in enumerate(zip(sources, targets)):
         sim = sims.get(i)
-        flags = text_flags(source, target, sim, confidences[i], glossary)
+        flags = text_flags(source, target, sim, confidences[i], glossary, agreements[i])
         if memory is not None and not any(f.code in WITHOUT_CONSISTENCY for f in flags):
             flags += consistency.consistency_flags(source, target, memory, origins[i])
-        score = risk.risk(flags, sim, confidences[i]) if source.strip() else 0.0
-        results.append(CheckResult(flags, None if sim is None else round(sim, 4), score))
+        score = risk.risk(flags, sim, confidences[i], agreements[i]) if source.strip() else 0.0
+        results.append(CheckResult(flags, None if sim is None else round(sim, 4), score,
+                                   agreements[i]))
     return results
 
 
@@ -92,17 +103,49 @@ def apply_result(seg: Segment, result) -> None:
     seg.risk = risk.segment_risk(seg)
 
 
-def check_article(article: Article, glossary=None, memory=None) -> None:
+def english_key(english: str | None) -> str | None:
+    """A short fingerprint of the English an agreement was computed for."""
+    if english is None:
+        return None
+    return hashlib.sha1(english.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def refresh_agreement(segments: Sequence[Segment], translator=None) -> None:
+    """Keep each segment's agreement in step with its current English, in place.
+
+    A segment whose English is the one last scored keeps its agreement. The others are scored
+    in one ``translator.score`` call when a translator is given (machine output, memory match,
+    correction or human English alike), else their agreement is cleared (None).
+    """
+    stale = [s for s in segments
+             if s.agreement_of is None or s.agreement_of != english_key(s.english)]
+    if not stale:
+        return
+    score = getattr(translator, "score", None)  # stand-ins with only translate() score nothing
+    if score is None:
+        for seg in stale:
+            seg.agreement, seg.agreement_of = None, None
+        return
+    scores = score([s.source for s in stale], [s.english or "" for s in stale])
+    for seg, score in zip(stale, scores):
+        seg.agreement = None if score is None else round(float(score), 4)
+        seg.agreement_of = english_key(seg.english)
+
+
+def check_article(article: Article, glossary=None, memory=None, translator=None) -> None:
     """Fill flags, similarity and risk of every translated, non-boilerplate segment in place.
 
-    With a translation ``memory``, each segment is also checked against approvals elsewhere.
+    With a translation ``memory``, each segment is also checked against approvals elsewhere;
+    with a ``translator``, agreements of changed English are recomputed (``refresh_agreement``).
     """
     from review.checks.consistency import origin_of
 
     segments = [s for s in article.segments if s.kind != "boilerplate" and s.english is not None]
+    refresh_agreement(segments, translator)
     results = check_pairs([s.source for s in segments], [s.english for s in segments],
                           [risk.english_confidence(s) for s in segments], glossary,
                           memory=memory, origins=[origin_of(article.id, s.index)
-                                                  for s in segments])
+                                                  for s in segments],
+                          agreements=[s.agreement for s in segments])
     for seg, result in zip(segments, results):
         apply_result(seg, result)

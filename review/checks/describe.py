@@ -62,6 +62,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "The model was unsure",
         "The translation model gave its own words a low probability, which often goes with "
         "garbled or wrong output: read this segment carefully."),
+    "low_agreement": (
+        "The model finds this English unlikely for this German",
+        "Scored under the translation model, this English is improbable given the German: "
+        "it may mean something else or be garbled."),
     "quote_missing": (
         "A quotation lost its quotation marks",
         "The German quotes someone, but the English has no quotation marks, so words may be "

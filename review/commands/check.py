@@ -19,7 +19,10 @@ from review.errors import BadInputError
               help='One JSON object per line: {"line", "flags", "similarity", "risk"}.')
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
               help="Glossary CSV de,en[,note] [default: glossary.csv in the store, if any].")
-def command(source, target, as_json, glossary):
+@click.option("--mt-model", "mt_model", default=None,
+              help="Translation model (hub id or folder) to score each English under: adds "
+                   '"agreement" (mean log-probability per token) to --json lines and the risk.')
+def command(source, target, as_json, glossary, mt_model):
     """Check a translation line by line: numbers, names, copies, omissions, loops, meaning.
 
     Exit 0 when no line is flagged, 1 when some are, 2 on bad input. A line blank on both
@@ -29,6 +32,7 @@ def command(source, target, as_json, glossary):
     Example:
       python -m review check --source article.de --target article.en
       python -m review check --source a.de --target a.en --json --glossary terms.csv
+      python -m review check --source a.de --target a.en --json --mt-model FOLDER
     """
     from review.checks import check_pairs, load_glossary
 
@@ -37,13 +41,17 @@ def command(source, target, as_json, glossary):
         raise BadInputError(f"{source} has {len(sources)} lines but {target} has {len(targets)}; "
                             "give line-aligned files")
     terms = load_glossary(Path(glossary) if glossary else _store_glossary())
-    results = check_pairs(sources, targets, glossary=terms)
+    agreements = _agreements(mt_model, sources, targets) if mt_model else None
+    results = check_pairs(sources, targets, glossary=terms, agreements=agreements)
     for line, result in enumerate(results, start=1):
         if as_json:
-            click.echo(json.dumps({"line": line, "flags": [{"code": f.code, "detail": f.detail}
-                                                           for f in result.flags],
-                                   "similarity": result.similarity, "risk": result.risk},
-                                  ensure_ascii=False))
+            record = {"line": line, "flags": [{"code": f.code, "detail": f.detail}
+                                              for f in result.flags],
+                      "similarity": result.similarity, "risk": result.risk}
+            if mt_model:
+                record["agreement"] = (None if result.agreement is None
+                                       else round(result.agreement, 3))
+            click.echo(json.dumps(record, ensure_ascii=False))
         elif result.flags:
             details = "; ".join(f"{f.code}: {f.detail}" for f in result.flags)
             click.echo(f"line {line} (risk {result.risk:.2f}): {details}")
@@ -51,6 +59,18 @@ def command(source, target, as_json, glossary):
     if not as_json:
         click.echo(_summary(len(results), flagged))
     click.get_current_context().exit(1 if flagged else 0)
+
+
+def _agreements(mt_model: str, sources: list[str], targets: list[str]) -> list[float | None]:
+    """Each English scored under ``mt_model``; an unavailable model is one line, exit 2."""
+    from models.base import ModelUnavailable
+    from models.registry import get_translator
+
+    try:
+        translator = get_translator(mt_model)
+    except ModelUnavailable as err:
+        raise BadInputError(str(err)) from None
+    return translator.score(sources, targets)
 
 
 def _read(path: str) -> list[str]:
