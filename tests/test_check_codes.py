@@ -68,3 +68,22 @@ def test_code_is_raised_by_its_pair_and_not_by_a_good_one(code):
     good_source, good_target = good or (GERMAN, ENGLISH)
     assert code in codes(source, bad, confidence)
     assert code not in codes(good_source, good_target, -0.3 if good_target else None)
+
+
+def test_check_list_json_is_the_registry_and_each_entry_names_a_real_function():
+    import json
+    import subprocess
+    import sys
+
+    from review.checks.describe import DESCRIPTIONS
+    from review.checks.registry import CHECKS
+
+    out = subprocess.run([sys.executable, "-m", "review", "check", "--list", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    listed = json.loads(out)
+    assert [set(item) for item in listed] == [{"code", "weight", "description"}] * len(listed)
+    assert {i["code"]: i["weight"] for i in listed if i["weight"] is not None} == WEIGHTS
+    assert {i["code"]: i["description"] for i in listed} == {
+        code: title for code, (title, _why) in DESCRIPTIONS.items()}
+    for check in CHECKS:  # the function named for each code exists
+        assert callable(check.function()), check.code

@@ -18,6 +18,7 @@ and every further independent flag raises the score towards 1. A stored segment'
 from __future__ import annotations
 
 from review.article import Flag, Segment
+from review.checks.registry import CHECKS
 from review.checks.similarity import COMFORTABLE_SIMILARITY, LOW_SIMILARITY
 
 # Agreement is the mean log-probability per token of the English given the German under the
@@ -29,29 +30,7 @@ from review.checks.similarity import COMFORTABLE_SIMILARITY, LOW_SIMILARITY
 AGREEMENT_THRESHOLD = -3.0
 COMFORTABLE_AGREEMENT = -1.5
 
-WEIGHTS = {
-    "empty_output": 1.0,
-    "untranslated": 0.95,
-    "repetition": 0.8,
-    "number_mismatch": 0.7,
-    "number_scale": 0.7,
-    "number_missing": 0.6,
-    "number_added": 0.5,
-    "number_format": 0.5,
-    "length_short": 0.6,
-    "length_long": 0.5,
-    "low_similarity": 0.6,
-    "name_added": 0.4,
-    "glossary_term": 0.4,
-    "low_confidence": 0.3,
-    "low_agreement": 0.45,
-    "quote_missing": 0.2,
-    "empty_source": 0.5,
-    # Translation memory: other English approved for this German is a strong hint; the same
-    # English approved for other German is often a legitimately shared phrase.
-    "inconsistent_translation": 0.5,
-    "inconsistent_source": 0.3,
-}
+WEIGHTS = {check.code: check.weight for check in CHECKS if check.weight is not None}
 DEFAULT_WEIGHT = 0.4
 
 

@@ -11,10 +11,11 @@ from review.errors import BadInputError
 
 
 @click.command("check")
-@click.option("--source", "source", required=True, type=click.Path(dir_okay=False),
-              help="German text, one segment per line (UTF-8).")
-@click.option("--target", "target", required=True, type=click.Path(dir_okay=False),
-              help="English translation, line-aligned with --source (UTF-8).")
+@click.option("--source", "source", type=click.Path(dir_okay=False),
+              help="German text, one segment per line (UTF-8). Required unless --list.")
+@click.option("--target", "target", type=click.Path(dir_okay=False),
+              help="English translation, line-aligned with --source (UTF-8). Required unless "
+                   "--list.")
 @click.option("--json", "as_json", is_flag=True,
               help='One JSON object per line: {"line", "flags", "similarity", "risk"}.')
 @click.option("--glossary", type=click.Path(dir_okay=False), default=None,
@@ -22,7 +23,10 @@ from review.errors import BadInputError
 @click.option("--mt-model", "mt_model", default=None,
               help="Translation model (hub id or folder) to score each English under: adds "
                    '"agreement" (mean log-probability per token) to --json lines and the risk.')
-def command(source, target, as_json, glossary, mt_model):
+@click.option("--list", "list_checks", is_flag=True,
+              help='List every check: code, weight in the risk, plain words (with --json: '
+                   '[{"code", "weight", "description"}]).')
+def command(source, target, as_json, glossary, mt_model, list_checks):
     """Check a translation line by line: numbers, names, copies, omissions, loops, meaning.
 
     Exit 0 when no line is flagged, 1 when some are, 2 on bad input. A line blank on both
@@ -33,8 +37,15 @@ def command(source, target, as_json, glossary, mt_model):
       python -m review check --source article.de --target article.en
       python -m review check --source a.de --target a.en --json --glossary terms.csv
       python -m review check --source a.de --target a.en --json --mt-model FOLDER
+      python -m review check --list --json
     """
     from review.checks import check_pairs, load_glossary
+
+    if list_checks:
+        return _list(as_json)
+    for name, value in (("--source", source), ("--target", target)):
+        if not value:
+            raise click.UsageError(f"Missing option '{name}' (or give --list).")
 
     sources, targets = _read(source), _read(target)
     if len(sources) != len(targets):
@@ -99,3 +110,14 @@ def _summary(total: int, flagged: list) -> str:
     codes = collections.Counter(f.code for r in flagged for f in r.flags)
     by_code = ", ".join(f"{code} {n}" for code, n in codes.most_common())
     return f"{len(flagged)} of {total} lines flagged ({by_code})"
+
+
+def _list(as_json: bool) -> None:
+    from review.checks.registry import CHECKS
+
+    if as_json:
+        click.echo(json.dumps([check.to_dict() for check in CHECKS], ensure_ascii=False))
+        return
+    for check in CHECKS:
+        weight = "summary" if check.weight is None else f"{check.weight:.2f}"
+        click.echo(f"{check.code:<26} {weight:>7}  {check.title}")
