@@ -73,6 +73,17 @@ def get_summarizer(model: str | None = None, engine: str | None = None) -> Summa
     return _get("summary", sum_model_id(model), engine)
 
 
+def loaded_translator(model: str | None = None) -> Translator | None:
+    """The translator for ``model`` if this process has already loaded it, else None.
+
+    For work that may use a model but must not pay for loading one (a reviewer's click).
+    """
+    wanted = mt_model_id(model)
+    with _lock:
+        return next((engine for (role, name, _), engine in _loaded.items()
+                     if role == "translation" and name == wanted), None)
+
+
 def cache_clear() -> None:
     """Forget loaded engines, e.g. after converting a model or in tests."""
     with _lock:

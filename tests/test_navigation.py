@@ -86,3 +86,18 @@ def test_article_search_and_pages():
     assert search(entries, " ") == entries
     items, pages = page_of(entries, 5, 25)  # past the end: the last page
     assert pages == 2 and [e.id for e in items] == [f"a{n}" for n in range(25, 30)]
+
+
+def test_bulk_accept_skips_english_the_model_finds_unlikely():
+    from review.article import Article, Decision, MachineOutput, Segment
+    from review.checks.risk import AGREEMENT_THRESHOLD
+    from review.ui.rows import bulk_accept_targets
+
+    def segment(index: int, agreement):
+        return Segment(index, 0, 4, "Satz", machine=MachineOutput("Sentence.", "m", -0.2),
+                       risk=0.1, agreement=agreement, decision=Decision())
+
+    article = Article("a", "A", "Satz", "h", segments=[
+        segment(0, None), segment(1, AGREEMENT_THRESHOLD + 0.5),
+        segment(2, AGREEMENT_THRESHOLD - 0.5)])
+    assert [index for index, _ in bulk_accept_targets(article)] == [0, 1]

@@ -140,7 +140,12 @@ def _recheck(store: ArticleStore, english_changed: bool = True,
 
         try:
             if english_changed:
-                after_decision(article, changed, terms, memory=store_memory(store))
+                from models.registry import loaded_translator
+
+                # Agreement is re-scored only by a model already loaded: a click never
+                # loads one; without it the new English has no agreement until translated.
+                after_decision(article, changed, terms, memory=store_memory(store),
+                               translator=loaded_translator())
             elif changed != "summary":
                 summaries.refresh(article)
         except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts

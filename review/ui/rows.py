@@ -129,11 +129,18 @@ def _grouped(rows: list[SegmentRow]) -> list[SegmentRow | BoilerplateGroup]:
 
 
 def bulk_accept_targets(article: Article) -> list[tuple[int, int]]:
-    """(segment index, decision revision) of every pending row safe to accept unread."""
+    """(segment index, decision revision) of every pending row safe to accept unread.
+
+    Safe: machine output, checked (never unchecked rows), no standing flag, low risk, and,
+    where the model scored it, an agreement above the threshold.
+    """
+    from review.checks.risk import AGREEMENT_THRESHOLD
+
     return [(seg.index, seg.decision.revision) for seg in article.reviewable()
             if seg.decision.status == "pending" and seg.machine is not None
             and seg.machine.text.strip() and not seg.active_flags
-            and seg.risk is not None and seg.risk < LOW_RISK]  # never accept unchecked rows
+            and seg.risk is not None and seg.risk < LOW_RISK
+            and (seg.agreement is None or seg.agreement >= AGREEMENT_THRESHOLD)]
 
 
 def risk_level(risk: float | None) -> str:
