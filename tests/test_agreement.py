@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,24 +17,6 @@ def _sentences(count: int = 10) -> list[str]:
     path = next(SEEDS.glob("001_*.txt"))
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     return [ln for ln in lines if any(ch.isalpha() for ch in ln)][:count]
-
-
-@pytest.fixture(scope="module")
-def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
-    """The tiny Marian with weights scaled up, so different German gets different English
-    (the plain random model says the same thing to everything); as in test_ct2."""
-    import torch
-    from transformers import MarianMTModel
-
-    folder = tmp_path_factory.mktemp("sharp-agree") / "marian"
-    shutil.copytree(tiny_marian, folder)
-    model = MarianMTModel.from_pretrained(folder)
-    with torch.no_grad():
-        for param in model.parameters():
-            if param.dim() > 1:
-                param.mul_(20)
-    model.save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

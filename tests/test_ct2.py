@@ -20,24 +20,6 @@ def _seed_sentences(name: str = "001_*.txt", count: int = 12) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
-    """A copy of the tiny Marian with weights scaled up, so different inputs give different
-    outputs (the plain random model says the same thing to everything)."""
-    import torch
-    from transformers import MarianMTModel
-
-    folder = tmp_path_factory.mktemp("sharp") / "marian"
-    shutil.copytree(tiny_marian, folder)
-    model = MarianMTModel.from_pretrained(folder)
-    with torch.no_grad():
-        for param in model.parameters():
-            if param.dim() > 1:
-                param.mul_(20)
-    model.save_pretrained(folder)
-    return folder
-
-
-@pytest.fixture(scope="module")
 def ct2_translator(sharp_marian) -> CT2Translator:
     return CT2Translator(convert(sharp_marian, "tiny-marian"), sharp_marian, "tiny-marian")
 

@@ -39,24 +39,6 @@ def local_ray():
         del os.environ[name]
 
 
-@pytest.fixture(scope="module")
-def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
-    """The tiny Marian with weights scaled up, so different German gives different English
-    (the plain random model says the same thing to everything)."""
-    import torch
-    from transformers import MarianMTModel
-
-    folder = tmp_path_factory.mktemp("ray-sharp") / "marian"
-    shutil.copytree(tiny_marian, folder)
-    model = MarianMTModel.from_pretrained(folder)
-    with torch.no_grad():
-        for param in model.parameters():
-            if param.dim() > 1:
-                param.mul_(20)
-    model.save_pretrained(folder)
-    return folder
-
-
 def _machine(store_dir: Path) -> dict:
     """(article, segment) -> (text, confidence, model, engine) of every machine output."""
     articles, problems = ArticleStore(store_dir).scan()
