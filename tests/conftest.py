@@ -25,13 +25,6 @@ def tiny_marian(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
-    """The tiny Marian with its weights times 20: it tells sentences apart (the plain random
-    model says the same thing to everything), for tests that compare outputs."""
-    return tiny_models.sharpen_marian(tiny_marian, tmp_path_factory.mktemp("sharp") / "marian")
-
-
-@pytest.fixture(scope="session")
 def tiny_bart(tmp_path_factory) -> Path:
     """A random BartForConditionalGeneration with a BPE vocabulary trained on the seeds."""
     return tiny_models.build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))

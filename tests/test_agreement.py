@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+import tiny_models
 from click.testing import CliRunner
 
 from review.checks import check_pairs
@@ -17,6 +19,13 @@ def _sentences(count: int = 10) -> list[str]:
     path = next(SEEDS.glob("001_*.txt"))
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     return [ln for ln in lines if any(ch.isalpha() for ch in ln)][:count]
+
+
+@pytest.fixture(scope="module")
+def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
+    """The tiny Marian with its weights times 20, for this module alone: it tells sentences
+    apart (the plain random model says the same thing to everything)."""
+    return tiny_models.sharpen_marian(tiny_marian, tmp_path_factory.mktemp("sharp") / "marian")
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import tiny_models
+
 from models import chunking
 from models.base import ModelUnavailable
 from models.ct2 import CT2Summarizer, CT2Translator, convert, converted_dir, is_converted
@@ -17,6 +19,13 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 def _seed_sentences(name: str = "001_*.txt", count: int = 12) -> list[str]:
     path = next(SEEDS.glob(name))
     return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()][:count]
+
+
+@pytest.fixture(scope="module")
+def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
+    """The tiny Marian with its weights times 20, for this module alone: it tells sentences
+    apart (the plain random model says the same thing to everything)."""
+    return tiny_models.sharpen_marian(tiny_marian, tmp_path_factory.mktemp("sharp") / "marian")
 
 
 @pytest.fixture(scope="module")

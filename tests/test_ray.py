@@ -18,12 +18,21 @@ from pathlib import Path
 
 import pytest
 
+import tiny_models
+
 from review.batch import translate_articles
 from review.store import ArticleStore
 
 ray = pytest.importorskip("ray")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def sharp_marian(tiny_marian, tmp_path_factory) -> Path:
+    """The tiny Marian with its weights times 20, for this module alone: it tells sentences
+    apart (the plain random model says the same thing to everything)."""
+    return tiny_models.sharpen_marian(tiny_marian, tmp_path_factory.mktemp("sharp") / "marian")
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +137,7 @@ def test_pool_sends_chunks_ahead_to_every_actor_and_survives_a_dead_one(local_ra
     sentences = _seed_sentences(48)
     chunks = [sentences[i:i + 8] for i in range(0, 48, 8)]
     local = MarianTranslator(sharp_marian, str(sharp_marian))
-    pool = RayTranslator("local", str(sharp_marian), actors=2)
+    pool = RayTranslator("local", str(sharp_marian), engine="transformers", actors=2)
     try:
         info = pool.start()
         assert (info.actors, info.device, info.engine) == (2, "CPU", "transformers")

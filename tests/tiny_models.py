@@ -106,7 +106,8 @@ def sharpen_marian(model: Path, folder: Path, factor: float = 20.0) -> Path:
     import torch
     from transformers import MarianMTModel
 
-    shutil.copytree(model, folder)
+    # A CTranslate2 copy converted inside the original holds the old weights: leave it out.
+    shutil.copytree(model, folder, ignore=shutil.ignore_patterns("ctranslate2-int8"))
     marian = MarianMTModel.from_pretrained(folder)
     with torch.no_grad():
         for param in marian.parameters():

@@ -48,7 +48,12 @@ CSS = """<style>
 [class*="st-key-row-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
 [class*="st-key-row-"] [data-testid="stColumn"]:first-child { min-width: 2.2rem; }
 [class*="st-key-row-"] [data-testid="stColumn"]:last-child p { -webkit-line-clamp: 1; }
-[class*="st-key-current-"] { border: 2px solid #4a90d9; border-radius: 0.5rem; padding: 0.6rem; }
+[class*="st-key-current-"] { border: 2px solid #4a90d9; border-radius: 0.5rem; padding: 0.6rem;
+  gap: 0.5rem; }
+[class*="st-key-flags-"] { gap: 0.2rem; }
+[class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p {
+  font-size: 0.88rem; line-height: 1.35; margin: 0; }
+[class*="st-key-flags-"] button { min-height: 1.4rem; padding: 0 0.3rem; }
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-focus-script { display: none; }

@@ -375,6 +375,11 @@ def replace_question(aid: str, target, then: int | None) -> None:
 
 def flags_panel(aid: str, row: rows.SegmentRow) -> None:
     """Each flag in plain words (hover for why it matters), dismissable as a false alarm."""
+    with st.container(key=f"flags-{aid}-{row.index}"):
+        _flag_lines(aid, row)
+
+
+def _flag_lines(aid: str, row: rows.SegmentRow) -> None:
     for number, flag in enumerate(row.flags):
         title, why = describe(flag.code)
         text, dismiss = st.columns([24, 1], vertical_alignment="center")
@@ -412,7 +417,7 @@ def badge_line(badges: list[tuple[str, str]]) -> str:
 def box_height(row: rows.SegmentRow) -> int:
     # About 45 characters a line in half the column; grow to fit, within limits.
     lines = len(row.prefill or row.source) // 45 + 2
-    return max(68, min(150, 24 * lines))
+    return max(68, min(130, 24 * lines))
 
 
 def boilerplate(group: rows.BoilerplateGroup) -> None:
