@@ -130,7 +130,7 @@ def test_an_edit_typed_before_confirm_is_saved_not_thrown_away(page, server, sto
     # Confirm moved on to the next pending segment; its machine text is accepted unchanged.
     next_editor = segment(page, article_id, 1).locator("textarea")
     next_editor.wait_for(timeout=WAIT)
-    assert segment(page, article_id, 0).get_by_text("corrected").is_visible()
+    expect(segment(page, article_id, 0).get_by_text("corrected")).to_be_visible(timeout=WAIT)
     button(page, f"accept:{article_id}:1").click()
     eventually(lambda: decision(store_root, article_id, 1)["status"] == "accepted")
     assert decision(store_root, article_id, 1)["text"] == machine(store_root, article_id, 1)
@@ -229,7 +229,8 @@ def test_an_unconfirmed_edit_is_kept_when_the_reviewer_moves_on(page, server, st
     page.keyboard.press("Alt+ArrowDown")  # away without confirming
     appserver.editor_ready(page, article_id, 1, timeout=WAIT)
     row = segment(page, article_id, 0)
-    assert row.get_by_text("✎ draft").is_visible() and "DRAFT" in row.inner_text()
+    expect(row.get_by_text("✎ draft")).to_be_visible(timeout=WAIT)
+    assert "DRAFT" in row.inner_text()
     assert decision(store_root, article_id, 0)["status"] == "pending"  # nothing saved
     page.keyboard.press("Alt+ArrowUp")
     appserver.editor_ready(page, article_id, 0, timeout=WAIT)
@@ -264,7 +265,7 @@ def test_at_least_eight_segments_fit_on_a_screen(page, server, store_root, tiny_
     assert visible >= 8
     # Compact rows are page text: German, English and the status word of each.
     row = segment(page, article_id, 2)
-    assert row.get_by_text("pending").is_visible()
+    expect(row.get_by_text("pending")).to_be_visible(timeout=WAIT)
     page.screenshot(path=str(store_root / "review-page.png"))
     # Far down the article, the summary is still in view beside the open segment.
     open_article(page, server, article_id, segment=20)
@@ -349,7 +350,7 @@ def test_overview_page_charts_the_store_with_csv_downloads(page, server, store_r
     charts.nth(3).wait_for(timeout=60_000)
     assert charts.count() == 4
     for name in ("progress", "flags", "decisions", "effort"):
-        assert button(page, f"csv:{name}").is_visible()
+        button(page, f"csv:{name}").wait_for(timeout=WAIT)  # drawn and visible
     with page.expect_download() as download:
         button(page, "csv:decisions").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
