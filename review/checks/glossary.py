@@ -113,22 +113,7 @@ def glossary_rows(path: str | Path) -> list[dict[str, str]]:
     return [{"de": e.de, "en": " | ".join(e.en), "note": e.note} for e in glossary.entries]
 
 
-def glossary_csv(rows: list[dict[str, str]], name: str = "glossary") -> str:
-    """CSV text for edited rows (blank rows dropped), checked by the same parser as files."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["de", "en", "note"])
-    for row in rows:
-        cells = [(row.get(key) or "").strip() for key in ("de", "en", "note")]
-        if any(cells):
-            writer.writerow(cells)
-    text = out.getvalue()
-    parse_glossary(text, name)  # refuse what could not be read back
-    return text
-
-
 DNT_NOTE = re.compile(r"(dnt|do not translate)\b[\s:;,.\-–—]*", re.IGNORECASE)
-TABLE_COLUMNS = ("de", "en", "keep", "note")
 
 
 def glossary_table(path: str | Path) -> list[dict]:

@@ -125,4 +125,3 @@ CHECKS = (
           'The summary names someone or something the article does not mention: the summary '
           'model may have invented it.'),
 )
-BY_CODE = {check.code: check for check in CHECKS}

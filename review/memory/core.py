@@ -58,10 +58,6 @@ class Memory:
     def store_units(self) -> list[Unit]:
         return self._store.units
 
-    @property
-    def imported_units(self) -> list[Unit]:
-        return self._imported.units
-
     def exact(self, source: str, exclude_origin: str | None = None) -> list[Unit]:
         """Units whose German equals ``source`` after normalize(), newest first."""
         key = normalize(source)

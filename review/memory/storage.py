@@ -27,7 +27,6 @@ from review.memory.units import CorruptMemoryError, Unit
 FOLDER = "memory"
 IMPORTED = "imported.jsonl"
 LOCK = "memory"  # ArticleStore lock name: <store>/.locks/memory.lock
-_OPTIONAL = ("reviewer", "time")
 
 
 def memory_folder(store) -> Path:

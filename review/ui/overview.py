@@ -68,20 +68,7 @@ def tables(articles: list[Article]) -> dict[str, list[dict]]:
 
 
 def csv_text(rows: list[dict]) -> str:
-    """The rows as CSV, cells that a spreadsheet would run as formulas made inert."""
-    import csv
-    import io
+    """The rows as CSV (with the exports' guard against cells a spreadsheet would run)."""
+    from review.exporters.tabular import to_csv
 
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _inert(v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def _inert(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return to_csv(rows, tuple(rows[0])) if rows else ""

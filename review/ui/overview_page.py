@@ -1,6 +1,8 @@
 """The overview page: progress, flags, decisions and post-edit effort across the store."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from review.store import ArticleStore
@@ -22,8 +24,9 @@ def _signature(store: ArticleStore) -> tuple:
     """Names, sizes and times of the article files: the tables change only when these do."""
     if not store.root.is_dir():
         return ()
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
-                        for p in store.root.glob("*.json") if p.is_file()))
+    return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                        for e in os.scandir(store.root)
+                        if e.name.endswith(".json") and e.is_file()))
 
 
 def page() -> None:

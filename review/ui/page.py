@@ -163,10 +163,16 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
     jobs_panel.announce_repetitions()
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _effort(article_id: str, revision: int, _article: Article) -> str:
+    """Post-edit effort (chrF/TER over every decision), scored once per article revision."""
+    return listing.effort_text(_article)
+
+
 def header(article: Article, review: list[rows.SegmentRow]) -> None:
     entry = listing.entry(article)
     reviewed, total, flagged = navigation.progress(review)
-    effort = listing.effort_text(article)
+    effort = _effort(article.id, article.revision, article)
     st.markdown(f"##### {md(article.title)}")
     st.progress(reviewed / total if total else 0.0, text=md(
         f"{reviewed} of {total} segments reviewed"

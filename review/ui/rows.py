@@ -198,8 +198,3 @@ def summary_view(article: Article) -> SummaryView | None:
         flags=tuple(summary.flags), note=summary.note,
         sources=tuple((i, german[i]) for i in summary.source_segments if i in german),
     )
-
-
-def progress_text(done: int, total: int, title: str = "") -> str:
-    where = f"{title}: " if title else ""
-    return f"{where}translated {done} of {total} segments"
