@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from review.cli import main
@@ -171,3 +172,26 @@ def test_german_embeddings_are_kept_and_a_broken_file_is_rebuilt(tiny_marian, st
     assert code == 0, err
     with np.load(kept) as saved:
         assert list(saved["texts"]) == german
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_ctrl_c_swallowed_by_a_finaliser_still_stops_the_run():
+    """Python only prints a KeyboardInterrupt raised inside ``__del__`` (seen in CI, in
+    filelock's finaliser): the run must still stop instead of finishing and exiting 0."""
+    import gc
+
+    from review.commands.translate import _InterruptLatch
+
+    class InterruptedWhileCollected:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # the handler runs here, inside the finaliser
+                pass
+
+    latch = _InterruptLatch()
+    with latch:
+        InterruptedWhileCollected()
+        gc.collect()
+        with pytest.raises(KeyboardInterrupt):
+            latch.raise_if_set()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 
 import click
 
@@ -123,6 +125,7 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
 
     def report(result) -> None:
         # Printed as each article finishes, so a pipe sees progress and a kill loses nothing.
+        latch.raise_if_set()
         if as_json:
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         elif result.status == "failed":
@@ -132,13 +135,17 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
                        f"segments, {result.flagged} flagged, summary {result.summary or 'none'}")
         sys.stdout.flush()
 
+    latch = _InterruptLatch()
     try:
-        results = translate_articles(
-            list(targets), store=store, mt_model=mt_model,
-            engine=None if engine == "auto" else engine, summary=summary, sum_model=sum_model,
-            glossary=glossary, force=force, on_article=bars.article, on_segment=bars.segment,
-            on_result=report, errors=errors, on_wait=bars.wait, ray=ray,
-            ray_actors=ray_actors, on_note=bars.note)
+        with latch:
+            results = translate_articles(
+                list(targets), store=store, mt_model=mt_model,
+                engine=None if engine == "auto" else engine, summary=summary,
+                sum_model=sum_model,
+                glossary=glossary, force=force, on_article=bars.article,
+                on_segment=bars.segment, on_result=report, errors=errors, on_wait=bars.wait,
+                ray=ray, ray_actors=ray_actors, on_note=bars.note)
+            latch.raise_if_set()
     finally:
         bars.close()
     for line in errors:
@@ -147,3 +154,34 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
         sys.exit(1)
     if errors:
         sys.exit(2)
+
+
+class _InterruptLatch:
+    """Ctrl+C stops the run even when Python swallows the KeyboardInterrupt.
+
+    The interrupt is raised where it lands, as usual, but it is also remembered: one that
+    lands in a finaliser (``__del__``, where Python only prints it) still stops the run at
+    the next finished article instead of letting it run to the end and exit 0.
+    """
+
+    def __init__(self):
+        self.hit = False
+        self._previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._on_signal)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
+
+    def _on_signal(self, signum, frame):
+        self.hit = True
+        raise KeyboardInterrupt
+
+    def raise_if_set(self) -> None:
+        if self.hit:
+            raise KeyboardInterrupt
