@@ -29,6 +29,8 @@ ENGINE_TABLE = {
 }
 ENGINES = tuple(ENGINE_TABLE)
 _DEFAULTS = {"translation": DEFAULT_MT_MODEL, "summary": DEFAULT_SUM_MODEL}
+# A second translation model, for a second opinion on every segment; none unless configured.
+SECOND_MODEL_ENV = "REVIEW_SECOND_MODEL"
 
 _lock = threading.Lock()
 _loaded: dict[tuple[str, str, str], Translator | Summarizer] = {}
@@ -50,6 +52,17 @@ def mt_model_id(explicit: str | None = None) -> str:
 def sum_model_id(explicit: str | None = None) -> str:
     """The summary model id or folder to use."""
     return model_id("summary", explicit)
+
+
+def second_model_id(explicit: str | None = None) -> str | None:
+    """The second-opinion translation model: explicit > env REVIEW_SECOND_MODEL > None.
+
+    "none" (any case) turns it off, also when the environment sets one.
+    """
+    for candidate in (explicit, os.environ.get(SECOND_MODEL_ENV)):
+        if candidate and candidate.strip():
+            return None if candidate.strip().lower() == "none" else candidate.strip()
+    return None
 
 
 def configured_by(role: str) -> str:

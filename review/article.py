@@ -11,8 +11,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 # 2: Segment.dismissed; history "before" also keeps the replaced reviewer and time; "undo"
-# history entries. Version 1 files load unchanged and are written back as version 2.
-SCHEMA_VERSION = 2
+# history entries. 3: Segment.agreement/agreement_of and Segment.second (a second model's
+# translation). Older files load unchanged and are written back as the current version.
+SCHEMA_VERSION = 3
 STATUSES = ("pending", "accepted", "corrected", "rejected")
 APPROVED = ("accepted", "corrected")
 KINDS = ("heading", "text", "boilerplate")
@@ -83,6 +84,8 @@ class Segment:
     # model (``Translator.score``); None when not scored or the English changed since.
     agreement: float | None = None
     agreement_of: str | None = None  # review.checks.core.english_key of the English scored
+    # A second translation model's English (a second opinion), when one is configured.
+    second: MachineOutput | None = None
     decision: Decision = field(default_factory=Decision)
     dismissed: list[Dismissal] = field(default_factory=list)
 
@@ -92,6 +95,14 @@ class Segment:
         if self.decision.status in APPROVED:
             return self.decision.text
         return self.machine.text if self.machine else None
+
+    @property
+    def second_due(self) -> bool:
+        """Pending model output with no second opinion yet (memory matches get none)."""
+        return (self.kind != "boilerplate" and self.decision.status == "pending"
+                and self.second is None and self.machine is not None
+                and self.machine.engine != "memory" and bool(self.machine.text.strip())
+                and bool(self.source.strip()))
 
     @property
     def needs_review(self) -> bool:
@@ -233,6 +244,7 @@ def validate(data: object) -> None:
 def _segment_ok(seg: object, where: str, text_length: int) -> None:
     _require(isinstance(seg, dict), where, "not a JSON object")
     _fields(seg, where, {"source": _STR, "kind": _STR, "machine": (dict, type(None)),
+                         "second": (dict, type(None)),
                          "flags": (list, type(None)), "dismissed": (list, type(None)),
                          "decision": (dict,), "agreement_of": _OPT_STR})
     for name in ("similarity", "risk", "agreement"):
@@ -244,11 +256,11 @@ def _segment_ok(seg: object, where: str, text_length: int) -> None:
     start, end = seg.get("start", 0), seg.get("end", 0)
     _require(start <= end <= text_length, f"{where}.end",
              f"offsets {start}-{end} are outside the text ({text_length} characters)")
-    if seg.get("machine") is not None:
-        machine = seg["machine"]
-        _fields(machine, f"{where}.machine", {"text": _STR, "model": _STR, "engine": _STR,
-                                              "origin": _OPT_STR})
-        _number(machine, "confidence", f"{where}.machine", optional=True)
+    for name in ("machine", "second"):
+        if seg.get(name) is not None:
+            _fields(seg[name], f"{where}.{name}", {"text": _STR, "model": _STR,
+                                                   "engine": _STR, "origin": _OPT_STR})
+            _number(seg[name], "confidence", f"{where}.{name}", optional=True)
     _flags_ok(seg.get("flags"), f"{where}.flags")
     for i, item in enumerate(seg.get("dismissed") or []):
         _require(isinstance(item, dict), f"{where}.dismissed[{i}]", "not a JSON object")
@@ -394,6 +406,7 @@ def _flags(items: list[dict]) -> list[Flag]:
 def _segment(data: dict[str, Any]) -> Segment:
     data = dict(data)
     data["machine"] = MachineOutput(**data["machine"]) if data.get("machine") else None
+    data["second"] = MachineOutput(**data["second"]) if data.get("second") else None
     data["flags"] = _flags(data.get("flags"))
     data["decision"] = Decision(**data.get("decision", {}))
     data["dismissed"] = [Dismissal(**d) for d in data.get("dismissed") or []]

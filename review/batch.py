@@ -44,7 +44,8 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
                        on_wait: ArticleWait | None = None,
                        save_every: int = CHUNK, ray: str | None = None,
                        ray_actors: int | None = None,
-                       on_note: Callable[[str], None] | None = None) -> list[ArticleResult]:
+                       on_note: Callable[[str], None] | None = None,
+                       second_model: str | None = None) -> list[ArticleResult]:
     """Translate, check and summarize articles; finished ones are skipped unless ``force``.
 
     ``targets`` are article ids or files/folders (ingested first); none means every article in
@@ -60,16 +61,24 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
     ``ray_actors`` sets the pool size (default one actor per GPU, else per CPU); ``on_note``
     gets a one-line description of the pool once it is up. Ray is started only when there is
     something for the model to do, and stopped at the end if it was started here.
+
+    ``second_model`` (default: env REVIEW_SECOND_MODEL, else none; "none" turns it off) is a
+    second translation model: every pending model output also gets its English, a second
+    opinion the checks compare with (``review.checks.second_opinion``). An article translated
+    without one is not finished while a second model is configured. It runs in this process,
+    also with ``ray``, loaded only when a segment needs it.
     """
     if summary not in SUMMARY_METHODS:
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
     store = store if isinstance(store, ArticleStore) else ArticleStore(store)
-    ids = _resolve_targets(store, targets, summary, errors if errors is not None else [])
+    second = _second_id(second_model)
+    ids = _resolve_targets(store, targets, summary, errors if errors is not None else [],
+                           second is not None)
     return translate_ids(ids, store=store, mt_model=mt_model, engine=engine, summary=summary,
                          sum_model=sum_model, glossary=glossary, force=force,
                          on_article=on_article, on_segment=on_segment, on_result=on_result,
                          on_wait=on_wait, save_every=save_every, ray=ray,
-                         ray_actors=ray_actors, on_note=on_note)
+                         ray_actors=ray_actors, on_note=on_note, second_model=second or "none")
 
 
 def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | None = None,
@@ -81,13 +90,17 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
                   on_wait: ArticleWait | None = None,
                   save_every: int = CHUNK, ray: str | None = None,
                   ray_actors: int | None = None,
-                  on_note: Callable[[str], None] | None = None) -> list[ArticleResult]:
+                  on_note: Callable[[str], None] | None = None,
+                  second_model: str | None = None) -> list[ArticleResult]:
     """``translate_articles`` for ids of stored articles, taken as ids (never as file names)."""
     if summary not in SUMMARY_METHODS:
         raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
+    from models import registry
+
+    second_id = _second_id(second_model)
     work = None
     for article_id in ids:
-        work = _work_of(store, article_id, summary, force) or work
+        work = _work_of(store, article_id, summary, force, second_id is not None) or work
         if work == MODEL:
             break
     if work is None:
@@ -99,22 +112,31 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
                            load_translator=work == MODEL, ray=ray, ray_actors=ray_actors,
                            on_note=on_note)
     translator, summarizer, gloss = engines
+    # Loaded on the first segment that needs a second opinion, in this process.
+    second = None if second_id is None or work is None else \
+        OnDemandTranslator(lambda: registry.get_translator(second_id, engine))
     try:
         return _run_turns(ids, store, translator, summary, summarizer, gloss, force,
-                          on_article, on_segment, on_result, on_wait, save_every)
+                          on_article, on_segment, on_result, on_wait, save_every, second)
     finally:
         close = getattr(translator, "close", None)
         if close:
             close()  # a Ray pool: its actors, and Ray itself when this run started it
 
 
+def _second_id(second_model: str | None) -> str | None:
+    from models.registry import second_model_id
+
+    return second_model_id(second_model)
+
+
 def _run_turns(ids, store, translator, summary, summarizer, gloss, force, on_article,
-               on_segment, on_result, on_wait, save_every) -> list[ArticleResult]:
+               on_segment, on_result, on_wait, save_every, second=None) -> list[ArticleResult]:
     results = []
     total = len(ids)
     expect = getattr(translator, "expect", None)
     if expect:  # a Ray pool: keep its actors busy with the chunks to come
-        expect(chunks_ahead(store, ids, summary, force, save_every))
+        expect(chunks_ahead(store, ids, summary, force, save_every, second is not None))
 
     def wait(article_id: str, number: int) -> None:
         if on_wait:
@@ -130,7 +152,7 @@ def _run_turns(ids, store, translator, summary, summarizer, gloss, force, on_art
                 # Under --force, an article another run changed while we waited is fresh.
                 result = translate_one(store, turn.id, translator, summary, summarizer, gloss,
                                        force and not turn.changed, start, on_segment,
-                                       save_every=save_every, lock=False)
+                                       save_every=save_every, lock=False, second=second)
             if expect:
                 translator.forget(turn.id)  # guesses for it never asked for: not needed now
             results.append(result)
@@ -140,7 +162,7 @@ def _run_turns(ids, store, translator, summary, summarizer, gloss, force, on_art
 
 
 def chunks_ahead(store: ArticleStore, ids: Sequence[str], summary: str, force: bool,
-                 save_every: int) -> Iterator[tuple[str, list[str]]]:
+                 save_every: int, second: bool = False) -> Iterator[tuple[str, list[str]]]:
     """(id, German texts) of each model call the run will probably make, in order.
 
     The same selection ``pipeline.translate_article`` makes (pending segments, less exact
@@ -154,7 +176,7 @@ def chunks_ahead(store: ArticleStore, ids: Sequence[str], summary: str, force: b
             article = store.get(article_id)
         except ReviewError:
             continue
-        if not force and is_done(article, summary):
+        if not force and is_done(article, summary, second):
             continue
         todo = [s for s in article.reviewable() if s.source.strip()
                 and s.decision.status == "pending"] if force else todo_segments(article)
@@ -214,9 +236,9 @@ def _revision(store: ArticleStore, article_id: str) -> int | None:
         return None
 
 
-def _resolve_targets(store, targets, summary, errors) -> list[str]:
+def _resolve_targets(store, targets, summary, errors, second: bool = False) -> list[str]:
     if not targets:
-        return list(pending_ids(store, summary))
+        return list(pending_ids(store, summary, second))
     paths = [Path(t) for t in targets if _is_path(str(t))]
     ids = [str(t) for t in targets if not _is_path(str(t))]
     known = set(store.ids())
@@ -237,14 +259,16 @@ def _is_path(target: str) -> bool:
 MODEL, MEMORY = "model", "memory"  # what an article's translation needs, from _work_of
 
 
-def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool) -> str | None:
+def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool,
+             second: bool = False) -> str | None:
     """What translating the article needs: None (it is done), MEMORY (every segment to
-    translate has an exact translation memory match: checks and summary only) or MODEL."""
+    translate has an exact translation memory match: checks, summary and second opinions
+    only) or MODEL."""
     from review.pipeline import memory_matches, store_memory, todo_segments
 
     try:
         article = store.get(article_id)
-        if not force and is_done(article, summary):
+        if not force and is_done(article, summary, second):
             return None
         todo = [s for s in article.reviewable() if s.source.strip()
                 and s.decision.status == "pending"] if force else todo_segments(article)
@@ -299,21 +323,24 @@ def translate_one(store: ArticleStore, article_id: str, translator, summary: str
                   on_article: Callable[[str, int], None] | None = None,
                   on_segment: SegmentProgress | None = None, *, save_every: int = CHUNK,
                   lock: bool = True,
-                  on_wait: Callable[[str], None] | None = None) -> ArticleResult:
+                  on_wait: Callable[[str], None] | None = None,
+                  second=None) -> ArticleResult:
     """One article, its failure caught and reported in the result, never raised.
 
     With ``lock`` (the default) it takes the article's job lock; if another run holds it,
     ``on_wait(id)`` is called and the lock awaited, then the article is read again and skipped
     if that run finished it. ``lock=False`` is for a caller already holding the lock.
+    ``second`` is the second-opinion translator, if any (``pipeline.translate_article``).
     """
     if not lock:
         return _translate_locked(store, article_id, translator, summary, summarizer, glossary,
-                                 force, on_article, on_segment, save_every)
+                                 force, on_article, on_segment, save_every, second)
     try:
         with job_lock(store, article_id, wait=False) as held:
             if held:
                 return _translate_locked(store, article_id, translator, summary, summarizer,
-                                         glossary, force, on_article, on_segment, save_every)
+                                         glossary, force, on_article, on_segment, save_every,
+                                         second)
         seen = _revision(store, article_id)
         if on_wait:
             on_wait(article_id)
@@ -321,7 +348,7 @@ def translate_one(store: ArticleStore, article_id: str, translator, summary: str
             changed = _revision(store, article_id) != seen
             return _translate_locked(store, article_id, translator, summary, summarizer,
                                      glossary, force and not changed, on_article, on_segment,
-                                     save_every)
+                                     save_every, second)
     except ReviewError as err:  # the lock itself: a bad id or an unwritable store
         return ArticleResult(article_id, "failed", error=str(err))
 
@@ -329,20 +356,21 @@ def translate_one(store: ArticleStore, article_id: str, translator, summary: str
 def _translate_locked(store: ArticleStore, article_id: str, translator, summary: str,
                       summarizer, glossary, force: bool,
                       on_article: Callable[[str, int], None] | None,
-                      on_segment: SegmentProgress | None, save_every: int) -> ArticleResult:
+                      on_segment: SegmentProgress | None, save_every: int,
+                      second=None) -> ArticleResult:
     from review.pipeline import todo_segments, translate_article
 
     started = time.perf_counter()
     try:
         article = store.get(article_id)
-        if not force and is_done(article, summary):
+        if not force and is_done(article, summary, second is not None):
             return ArticleResult(article_id, "skipped", segments=len(article.reviewable()))
         if force:
             article = store.update(article_id, _clear_pending_output)
         if on_article:
             on_article(article_id, len(todo_segments(article)))
         article = translate_article(store, article_id, translator, summary, summarizer,
-                                    glossary, on_segment, save_every=save_every)
+                                    glossary, on_segment, save_every=save_every, second=second)
     except ReviewError as err:
         return ArticleResult(article_id, "failed", error=str(err))
     except Exception as err:  # one broken article must not stop the batch
@@ -362,5 +390,6 @@ def _clear_pending_output(article) -> None:
     for seg in article.reviewable():
         if seg.decision.status == "pending":
             seg.machine, seg.flags, seg.similarity, seg.risk = None, [], None, None
+            seg.second = None
     if article.summary and article.summary.decision.status == "pending":
         article.summary = None

@@ -32,7 +32,7 @@ from review.article import STATUSES, Article
 
 INDEX = Path(".index") / "listing.json"
 FORMAT = "review-listing"
-VERSION = 1  # bump when ArticleSummary changes: an index of another version is rebuilt
+VERSION = 2  # bump when ArticleSummary changes: an index of another version is rebuilt
 RACY_NS = 2_000_000_000  # files younger than this when read are read again next time
 
 Signature = tuple[int, int, int]  # (size, mtime_ns, inode) of an article file
@@ -57,6 +57,7 @@ class ArticleSummary:
     flagged: int  # pending reviewable segments with active (not dismissed) flags
     untranslated: int  # pending reviewable segments with no machine output and German text
     unchecked: int  # reviewable segments with English that the checks have not scored
+    second_due: int  # pending model output with no second opinion yet (Segment.second_due)
     summary_state: str  # pending | accepted | corrected | rejected | missing
     summary_method: str | None  # extractive | abstractive | human; None when missing
     chrf: float | None  # post-edit effort of this article (review.metrics.post_edit_effort)
@@ -89,6 +90,7 @@ class ArticleSummary:
             flagged=sum(1 for s in pending if s.active_flags),
             untranslated=sum(1 for s in pending if s.machine is None and s.source.strip()),
             unchecked=sum(1 for s in reviewable if s.english is not None and s.risk is None),
+            second_due=sum(1 for s in reviewable if s.second_due),
             summary_state=article.summary_state(),
             summary_method=article.summary.method if article.summary else None,
             chrf=score["chrf"], ter=score["ter"], effort=effort, flags=dict(sorted(flags.items())))
@@ -117,10 +119,11 @@ class ArticleSummary:
         """Reviewable segments per status, as ``Article.counts``."""
         return {status: getattr(self, status) for status in STATUSES}
 
-    def is_done(self, summary: str) -> bool:
+    def is_done(self, summary: str, second: bool = False) -> bool:
         """``review.pipeline.is_done`` of the article: translated, checked, and summarized by
-        ``summary`` (a summary a reviewer decided on counts whatever its method)."""
-        if self.untranslated or self.unchecked:
+        ``summary`` (a summary a reviewer decided on counts whatever its method); with
+        ``second``, every pending model output has its second opinion."""
+        if self.untranslated or self.unchecked or (second and self.second_due):
             return False
         if summary == "none":
             return True
@@ -154,7 +157,7 @@ class ArticleSummary:
 _FIELD_ORDER = tuple(f.name for f in fields(ArticleSummary))
 _FIELDS = set(_FIELD_ORDER)
 _COUNTS = STATUSES + ("segments", "boilerplate", "translated", "flagged", "untranslated",
-                      "unchecked")
+                      "unchecked", "second_due")
 
 
 def summaries(store) -> tuple[list[ArticleSummary], list[str]]:

@@ -45,9 +45,12 @@ def todo_segments(article: Article) -> list[Segment]:
             and s.decision.status == "pending"]
 
 
-def is_done(article: Article, summary: str) -> bool:
-    """True when every segment is translated and checked and the requested summary exists."""
+def is_done(article: Article, summary: str, second: bool = False) -> bool:
+    """True when every segment is translated and checked and the requested summary exists;
+    with ``second``, every pending model output also has its second opinion."""
     unchecked = [s for s in article.reviewable() if s.english is not None and s.risk is None]
+    if second and any(s.second_due for s in article.segments):
+        return False
     return not todo_segments(article) and not unchecked and _has_summary(article, summary)
 
 
@@ -112,7 +115,8 @@ def job_lock(store: ArticleStore, article_id: str, wait: bool = True,
 def translate_article(store: ArticleStore, article_id: str, translator: Translator | None,
                       summary: str = "extractive", summarizer: Summarizer | None = None,
                       glossary=None, progress: Progress | None = None,
-                      save_every: int = CHUNK, memory=None) -> Article:
+                      save_every: int = CHUNK, memory=None,
+                      second: Translator | None = None) -> Article:
     """Translate the pending segments of one article, then check and summarize it.
 
     Segments whose German has an exact match in the translation memory (``memory``, default
@@ -120,8 +124,10 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
     (engine "memory", with its origin) and never reach the model; when every segment has a
     match, the translator is not used at all (it may then be None). The model's output is
     saved after every ``save_every`` segments, so an interruption loses at most that many.
-    Progress counts memory matches as translated. The caller should hold the article's
-    ``job_lock``.
+    Progress counts memory matches as translated. With a ``second`` translator, each
+    pending model output also gets that model's English (``Segment.second``, a second
+    opinion the checks compare with), saved in the same chunks. The caller should hold the
+    article's ``job_lock``.
     """
     from models.embed import using_all_cores
     from review import source_embeddings
@@ -155,6 +161,8 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         done += len(chunk)
         if progress:
             progress(done, len(todo))
+    if second is not None:
+        second_opinions(store, article_id, second, save_every)
     with using_all_cores():  # the translator is idle now; embeddings may take every core
         # The German is embedded after translating, so a huge article's first batch is
         # saved at once rather than after embedding all of it.
@@ -168,6 +176,24 @@ def translate_article(store: ArticleStore, article_id: str, translator: Translat
         if summary != "none":
             article = make_summary(store, article_id, summary, summarizer)
     return article
+
+
+def second_opinions(store: ArticleStore, article_id: str, second: Translator,
+                    save_every: int = CHUNK) -> None:
+    """Give every segment that is ``second_due`` the ``second`` model's English, saved after
+    every ``save_every`` segments; a segment decided meanwhile gets none."""
+    due = [s for s in store.get(article_id).segments if s.second_due]
+    for start in range(0, len(due), save_every):
+        chunk = due[start:start + save_every]
+        outputs = second.translate([s.source for s in chunk])
+        found = {s.index: MachineOutput.from_output(o) for s, o in zip(chunk, outputs)}
+
+        def put(article: Article) -> None:
+            for seg in article.segments:
+                if seg.index in found and seg.second_due:
+                    seg.second = found[seg.index]
+
+        store.update(article_id, put)
 
 
 def store_memory(store: ArticleStore):
@@ -288,7 +314,7 @@ def recheck_segment(article: Article, seg: Segment, glossary=None, memory=None,
     confidence = seg.machine.confidence if seg.machine and english == seg.machine.text else None
     result = check_pairs([seg.source], [english], [confidence], glossary=glossary,
                          memory=memory, origins=[origin_of(article.id, seg.index)],
-                         agreements=[seg.agreement])[0]
+                         agreements=[seg.agreement], seconds=[seg.second])[0]
     apply_result(seg, result)
 
 
@@ -431,10 +457,10 @@ def ingest_paths(store: ArticleStore, paths: Sequence[Path]) -> tuple[list[str],
     return ids, errors
 
 
-def pending_ids(store: ArticleStore, summary: str) -> Iterable[str]:
+def pending_ids(store: ArticleStore, summary: str, second: bool = False) -> Iterable[str]:
     """Ids of readable articles not ``is_done``, from the listing index (no article parsed
     unless it changed since the index saw it)."""
     from review.listing import summaries
 
     articles, _problems = summaries(store)
-    return [a.id for a in articles if not a.is_done(summary)]
+    return [a.id for a in articles if not a.is_done(summary, second)]

@@ -341,6 +341,40 @@ def test_memory_suggestion_is_one_key_away_and_concordance_finds_it(page, server
     assert highlighted.count() == 2
 
 
+def test_second_opinion_is_shown_and_one_key_takes_it(page, server, store_root, tiny_marian,
+                                                     tmp_path_factory):
+    from models import registry
+    from models.marian import MarianTranslator
+
+    import tiny_models
+
+    sharp = tiny_models.sharpen_marian(tiny_marian, tmp_path_factory.mktemp("second") / "m")
+    store = ArticleStore(store_root)
+    article_id = store.add(article_from_text(GERMAN.replace("Dienstag", "Mittwoch"),
+                                             title="second", id="second")).id
+    translate_article(store, article_id, registry.get_translator(str(tiny_marian)),
+                      summary="none", second=MarianTranslator(sharp, "second-model"))
+    seg = next(s for s in store.get(article_id).reviewable()
+               if "second_opinion_differs" in {f.code for f in s.flags})
+    open_article(page, server, article_id, seg.index)
+    appserver.editor_ready(page, article_id, seg.index, timeout=WAIT)
+    panel = page.locator(f".st-key-opinion-{article_id}-{seg.index}")
+    expect(panel).to_contain_text("Second opinion", timeout=WAIT)
+    expect(panel).to_contain_text("second-model")
+    expect(segment(page, article_id, seg.index)).to_contain_text(
+        "A second model translates this differently")
+    page.keyboard.press("Alt+S")  # the second model's English into the editor
+    page.wait_for_function(
+        "([sel, text]) => document.querySelector(sel)?.value === text",
+        arg=[f".st-key-seg-{article_id}-{seg.index} textarea", seg.second.text], timeout=WAIT)
+    page.keyboard.press("Control+Enter")
+    eventually(lambda: decision(store_root, article_id, seg.index)["status"] == "corrected")
+    assert decision(store_root, article_id, seg.index)["text"] == seg.second.text
+    flags = next(s for s in stored(store_root, article_id)["segments"]
+                 if s["index"] == seg.index)["flags"]
+    assert "second_opinion_differs" not in {f["code"] for f in flags}
+
+
 def test_overview_page_charts_the_store_with_csv_downloads(page, server, store_root,
                                                           tiny_marian):
     article_id = add_article(store_root, tiny_marian, "overview")

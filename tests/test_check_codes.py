@@ -59,7 +59,29 @@ def codes(source: str, target: str, confidence=None) -> set[str]:
 
 
 def test_every_weighted_code_is_tested_here_or_with_the_memory():
-    assert set(WEIGHTS) - NEEDS_MEMORY - {"low_agreement"} <= set(RAISING)
+    # low_agreement needs a model: tests/test_agreement.py raises it.
+    assert set(WEIGHTS) - NEEDS_MEMORY - {"low_agreement"} <= \
+        set(RAISING) | {"second_opinion_differs"}
+
+
+def test_second_opinion_differs_is_raised_by_a_far_second_translation_only():
+    class Second:
+        model = "second-model"
+
+        def __init__(self, text):
+            self.text = text
+
+    far = Second("Officials declined to comment on the weather forecast for the weekend.")
+    close = Second("The minister said on Monday in Berlin the costs were 12 million euros.")
+    [flagged, agreeing, same, none] = check_pairs(
+        [GERMAN] * 4, [ENGLISH] * 4, glossary=GLOSSARY,
+        seconds=[far, close, Second(ENGLISH), None])
+    assert [f.code for f in flagged.flags] == ["second_opinion_differs"]
+    assert "second-model" in flagged.flags[0].detail
+    assert not agreeing.flags and not same.flags and not none.flags
+    assert same.second_chrf == 100.0 and none.second_chrf is None
+    assert flagged.second_chrf < 35 < agreeing.second_chrf
+    assert flagged.risk > agreeing.risk >= same.risk == none.risk
 
 
 @pytest.mark.parametrize("code", sorted(RAISING))

@@ -116,6 +116,8 @@ TAMPERED = {
     "offsets": lambda d: d["segments"][0].update(end=10**9),
     "bool": lambda d: d["segments"][0].update(start=True),
     "machine": lambda d: d["segments"][0].update(machine={"text": 5, "model": "m"}),
+    "second": lambda d: d["segments"][0].update(second="the English"),
+    "second_text": lambda d: d["segments"][0].update(second={"text": None, "model": "m"}),
     "flags": lambda d: d["segments"][0].update(flags=["x"]),
     "history": lambda d: d.update(history=[{"target": "summary", "action": "accept",
                                             "reviewer": "a", "time": "t",

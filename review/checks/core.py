@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Sequence
 
 from review.article import Article, Flag, Segment
-from review.checks import consistency, entities, numbers, risk, similarity, surface
+from review.checks import (consistency, entities, numbers, risk, second_opinion, similarity,
+                           surface)
 from review.checks.glossary import Glossary, load_glossary
 
 
@@ -21,6 +22,7 @@ class CheckResult:
     similarity: float | None = None
     risk: float = 0.0
     agreement: float | None = None
+    second_chrf: float | None = None  # chrF between the English and a second model's
 
 
 def _glossary(glossary) -> Glossary | None:
@@ -32,8 +34,10 @@ def _glossary(glossary) -> Glossary | None:
 
 
 def text_flags(source: str, target: str, sim: float | None, confidence: float | None,
-               glossary: Glossary | None = None, agreement: float | None = None) -> list[Flag]:
-    """Every flag for one pair whose similarity is already known."""
+               glossary: Glossary | None = None, agreement: float | None = None,
+               second_chrf: float | None = None, second_model: str | None = None
+               ) -> list[Flag]:
+    """Every flag for one pair whose similarity (and second-opinion chrF) is already known."""
     if not source.strip():
         return [Flag("empty_source", "the German is empty but the English is not")] \
             if target.strip() else []
@@ -48,6 +52,7 @@ def text_flags(source: str, target: str, sim: float | None, confidence: float | 
     flags += similarity.similarity_flags(sim)
     flags += surface.confidence_flags(confidence)
     flags += risk.agreement_flags(agreement)
+    flags += second_opinion.second_opinion_flags(second_chrf, second_model)
     if glossary:
         flags += glossary.flags(source, target)
     return flags
@@ -57,11 +62,14 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
                 confidences: Sequence[float | None] | None = None,
                 glossary=None, memory=None,
                 origins: Sequence[str | None] | None = None,
-                agreements: Sequence[float | None] | None = None) -> list[CheckResult]:
+                agreements: Sequence[float | None] | None = None,
+                seconds: Sequence | None = None) -> list[CheckResult]:
     """Check each German/English pair; embeddings are computed in one batch per side.
 
     ``agreements`` are the pairs' scores under the translation model (``Translator.score``,
-    see ``score_agreements``): a low one is flagged and raises the risk.
+    see ``refresh_agreement``): a low one is flagged and raises the risk. ``seconds`` are a
+    second model's translations (anything with ``text`` and ``model``, or None): an English
+    far from it is flagged and raises the risk.
 
     With a translation ``memory`` (``review.memory.Memory``) the pairs are also checked for
     consistency with what was approved elsewhere; ``origins`` are the pairs' own memory origins
@@ -72,23 +80,27 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
     confidences = list(confidences) if confidences is not None else [None] * len(sources)
     origins = list(origins) if origins is not None else [None] * len(sources)
     agreements = list(agreements) if agreements is not None else [None] * len(sources)
-    if len(agreements) != len(sources):
-        raise ValueError(f"{len(sources)} sources but {len(agreements)} agreements")
-    if len(origins) != len(sources):
-        raise ValueError(f"{len(sources)} sources but {len(origins)} origins")
+    seconds = list(seconds) if seconds is not None else [None] * len(sources)
+    for name, values in (("agreements", agreements), ("origins", origins), ("seconds", seconds)):
+        if len(values) != len(sources):
+            raise ValueError(f"{len(sources)} sources but {len(values)} {name}")
     glossary = _glossary(glossary)
     both = [i for i, (s, t) in enumerate(zip(sources, targets)) if s.strip() and t.strip()]
     sims = dict(zip(both, similarity.similarities([sources[i] for i in both],
                                                   [targets[i] for i in both])))
     results = []
     for i, (source, target) in enumerate(zip(sources, targets)):
-        sim = sims.get(i)
-        flags = text_flags(source, target, sim, confidences[i], glossary, agreements[i])
+        sim, second = sims.get(i), seconds[i]
+        chrf = second_opinion.chrf_between(target, second.text) \
+            if second is not None and target.strip() else None
+        flags = text_flags(source, target, sim, confidences[i], glossary, agreements[i], chrf,
+                           second.model if second is not None else None)
         if memory is not None and not any(f.code in WITHOUT_CONSISTENCY for f in flags):
             flags += consistency.consistency_flags(source, target, memory, origins[i])
-        score = risk.risk(flags, sim, confidences[i], agreements[i]) if source.strip() else 0.0
+        score = risk.risk(flags, sim, confidences[i], agreements[i], chrf) \
+            if source.strip() else 0.0
         results.append(CheckResult(flags, None if sim is None else round(sim, 4), score,
-                                   agreements[i]))
+                                   agreements[i], chrf))
     return results
 
 
@@ -146,6 +158,7 @@ def check_article(article: Article, glossary=None, memory=None, translator=None)
                           [risk.english_confidence(s) for s in segments], glossary,
                           memory=memory, origins=[origin_of(article.id, s.index)
                                                   for s in segments],
-                          agreements=[s.agreement for s in segments])
+                          agreements=[s.agreement for s in segments],
+                          seconds=[s.second for s in segments])
     for seg, result in zip(segments, results):
         apply_result(seg, result)

@@ -98,6 +98,10 @@ CHECKS = (
           'The model finds this English unlikely for this German',
           'Scored under the translation model, this English is improbable given the German: it '
           'may mean something else or be garbled.'),
+    Check('second_opinion_differs', 0.45, 'review.checks.second_opinion.second_opinion_flags',
+          'A second model translates this differently',
+          'A second translation model gives English far from this one; where two models '
+          'disagree, one of them is usually wrong: compare the two and take the better one.'),
     Check('quote_missing', 0.2, 'review.checks.entities.quote_flags',
           'A quotation lost its quotation marks',
           'The German quotes someone, but the English has no quotation marks, so words may be '

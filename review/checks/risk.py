@@ -8,8 +8,11 @@ for a similarity or confidence that is low but not low enough to be flagged:
     s = 0.25 * clip((COMFORTABLE - similarity) / (COMFORTABLE - LOW), 0, 1)
       + 0.15 * clip((-0.8 - confidence) / 0.7, 0, 1)
       + 0.35 * clip((COMFORTABLE_AGREEMENT - agreement) / 1.5, 0, 1)
+      + 0.3 * clip((COMFORTABLE_SECOND_OPINION - second) / 25, 0, 1)
 
-with the agreement span COMFORTABLE_AGREEMENT - AGREEMENT_THRESHOLD = 1.5.
+with the agreement span COMFORTABLE_AGREEMENT - AGREEMENT_THRESHOLD = 1.5, and ``second`` the
+chrF between the English and a second model's (``review.checks.second_opinion``), whose span
+COMFORTABLE_SECOND_OPINION - SECOND_OPINION_THRESHOLD is 25.
 
 So an unflagged segment with a comfortable similarity scores 0, one flag scores its weight,
 and every further independent flag raises the score towards 1. A stored segment's risk
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 from review.article import Flag, Segment
 from review.checks.registry import CHECKS
+from review.checks.second_opinion import (COMFORTABLE_SECOND_OPINION, SECOND_OPINION_THRESHOLD,
+                                          segment_chrf)
 from review.checks.similarity import COMFORTABLE_SIMILARITY, LOW_SIMILARITY
 
 # Agreement is the mean log-probability per token of the English given the German under the
@@ -39,8 +44,9 @@ def _clip(value: float) -> float:
 
 
 def soft_risk(similarity: float | None, confidence: float | None,
-              agreement: float | None = None) -> float:
-    """Risk from a similarity, confidence or agreement that is low but below no threshold."""
+              agreement: float | None = None, second: float | None = None) -> float:
+    """Risk from a similarity, confidence, agreement or second-opinion chrF that is low but
+    below no threshold."""
     soft = 0.0
     if similarity is not None:
         span = COMFORTABLE_SIMILARITY - LOW_SIMILARITY
@@ -50,13 +56,17 @@ def soft_risk(similarity: float | None, confidence: float | None,
     if agreement is not None:
         span = COMFORTABLE_AGREEMENT - AGREEMENT_THRESHOLD
         soft += 0.35 * _clip((COMFORTABLE_AGREEMENT - agreement) / span)
+    if second is not None:
+        span = COMFORTABLE_SECOND_OPINION - SECOND_OPINION_THRESHOLD
+        soft += 0.3 * _clip((COMFORTABLE_SECOND_OPINION - second) / span)
     return min(soft, 1.0)
 
 
 def risk(flags: list[Flag], similarity: float | None = None,
-         confidence: float | None = None, agreement: float | None = None) -> float:
+         confidence: float | None = None, agreement: float | None = None,
+         second: float | None = None) -> float:
     """Combine the fired flags and the soft signals into one score in [0, 1]."""
-    keep = 1.0 - soft_risk(similarity, confidence, agreement)
+    keep = 1.0 - soft_risk(similarity, confidence, agreement, second)
     for code in {f.code for f in flags}:
         keep *= 1.0 - WEIGHTS.get(code, DEFAULT_WEIGHT)
     return round(_clip(1.0 - keep), 3)
@@ -71,11 +81,12 @@ def english_confidence(seg: Segment) -> float | None:
 
 
 def segment_risk(seg: Segment) -> float:
-    """The risk of a checked segment from its active flags, similarity, confidence and
-    agreement."""
+    """The risk of a checked segment from its active flags, similarity, confidence,
+    agreement and second opinion."""
     if not seg.source.strip():
         return 0.0
-    return risk(seg.active_flags, seg.similarity, english_confidence(seg), seg.agreement)
+    return risk(seg.active_flags, seg.similarity, english_confidence(seg), seg.agreement,
+                segment_chrf(seg))
 
 
 def agreement_flags(agreement: float | None) -> list[Flag]:

@@ -23,10 +23,15 @@ from review.errors import BadInputError
 @click.option("--mt-model", "mt_model", default=None,
               help="Translation model (hub id or folder) to score each English under: adds "
                    '"agreement" (mean log-probability per token) to --json lines and the risk.')
+@click.option("--second-model", "second_model", default=None,
+              help="A second translation model (hub id or folder) for a second opinion: it "
+                   'translates each German line; adds "second" (its English) and "second_chrf" '
+                   "(chrF between it and --target) to --json lines, flags strong disagreement "
+                   "and raises the risk.")
 @click.option("--list", "list_checks", is_flag=True,
               help='List every check: code, weight in the risk, plain words (with --json: '
                    '[{"code", "weight", "description"}]).')
-def command(source, target, as_json, glossary, mt_model, list_checks):
+def command(source, target, as_json, glossary, mt_model, second_model, list_checks):
     """Check a translation line by line: numbers, names, copies, omissions, loops, meaning.
 
     Exit 0 when no line is flagged, 1 when some are, 2 on bad input. A line blank on both
@@ -37,6 +42,7 @@ def command(source, target, as_json, glossary, mt_model, list_checks):
       python -m review check --source article.de --target article.en
       python -m review check --source a.de --target a.en --json --glossary terms.csv
       python -m review check --source a.de --target a.en --json --mt-model FOLDER
+      python -m review check --source a.de --target a.en --second-model FOLDER
       python -m review check --list --json
     """
     from review.checks import check_pairs, load_glossary
@@ -52,8 +58,10 @@ def command(source, target, as_json, glossary, mt_model, list_checks):
         raise BadInputError(f"{source} has {len(sources)} lines but {target} has {len(targets)}; "
                             "give line-aligned files")
     terms = load_glossary(Path(glossary) if glossary else _store_glossary())
-    agreements = _agreements(mt_model, sources, targets) if mt_model else None
-    results = check_pairs(sources, targets, glossary=terms, agreements=agreements)
+    agreements = _translator(mt_model).score(sources, targets) if mt_model else None
+    seconds = _second_opinions(second_model, sources) if second_model else None
+    results = check_pairs(sources, targets, glossary=terms, agreements=agreements,
+                          seconds=seconds)
     for line, result in enumerate(results, start=1):
         if as_json:
             record = {"line": line, "flags": [{"code": f.code, "detail": f.detail}
@@ -62,6 +70,10 @@ def command(source, target, as_json, glossary, mt_model, list_checks):
             if mt_model:
                 record["agreement"] = (None if result.agreement is None
                                        else round(result.agreement, 3))
+            if second_model:
+                second = seconds[line - 1]
+                record["second"] = None if second is None else second.text
+                record["second_chrf"] = result.second_chrf
             click.echo(json.dumps(record, ensure_ascii=False))
         elif result.flags:
             details = "; ".join(f"{f.code}: {f.detail}" for f in result.flags)
@@ -72,16 +84,25 @@ def command(source, target, as_json, glossary, mt_model, list_checks):
     click.get_current_context().exit(1 if flagged else 0)
 
 
-def _agreements(mt_model: str, sources: list[str], targets: list[str]) -> list[float | None]:
-    """Each English scored under ``mt_model``; an unavailable model is one line, exit 2."""
+def _translator(model: str):
+    """The translator for ``model``; an unavailable model is one line, exit 2."""
     from models.base import ModelUnavailable
     from models.registry import get_translator
 
     try:
-        translator = get_translator(mt_model)
+        return get_translator(model)
     except ModelUnavailable as err:
         raise BadInputError(str(err)) from None
-    return translator.score(sources, targets)
+
+
+def _second_opinions(model: str, sources: list[str]) -> list:
+    """The second model's translation of each German line (None for a blank one)."""
+    wanted = [i for i, line in enumerate(sources) if line.strip()]
+    outputs = _translator(model).translate([sources[i] for i in wanted]) if wanted else []
+    seconds: list = [None] * len(sources)
+    for i, output in zip(wanted, outputs):
+        seconds[i] = output
+    return seconds
 
 
 def _read(path: str) -> list[str]:

@@ -75,6 +75,11 @@ class _Bars:
 @store_option
 @click.option("--mt-model", envvar="REVIEW_MT_MODEL", metavar="ID|PATH",
               help="Translation model: hub id or local folder [env REVIEW_MT_MODEL].")
+@click.option("--second-model", envvar="REVIEW_SECOND_MODEL", metavar="ID|PATH|none",
+              help="A second translation model for a second opinion on every segment: kept "
+                   "beside the first model's English, compared with it (chrF), strong "
+                   "disagreement flagged; the app offers it as an alternative. Runs in this "
+                   "process, also with --ray [env REVIEW_SECOND_MODEL; default none].")
 @click.option("--engine", type=click.Choice(["auto", *ENGINES]),
               default="auto", show_default=True,
               help="auto uses CTranslate2 when a converted model exists (see `models pull`).")
@@ -92,8 +97,8 @@ class _Bars:
                    "a running cluster from one of its nodes. See docs/cluster.md.")
 @click.option("--ray-actors", type=click.IntRange(min=1), metavar="N",
               help="With --ray: translator actors (default one per GPU, else one per CPU).")
-def command(targets, store, mt_model, engine, summary, sum_model, glossary, force, silent,
-            as_json, ray, ray_actors):
+def command(targets, store, mt_model, second_model, engine, summary, sum_model, glossary, force,
+            silent, as_json, ray, ray_actors):
     """Translate, check and summarize articles: ids in the store, or files/folders to add.
 
     With no TARGETS, every unfinished article in the store. Finished articles are skipped, so
@@ -111,6 +116,7 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
       python -m review translate seeds/ --summary extractive
       python -m review translate 000_aed0e7e85b1c3751 --mt-model ./opus-mt-de-en --json
       python -m review translate seeds/ --ray local
+      python -m review translate seeds/ --second-model Helsinki-NLP/opus-mt-tc-big-de-en
       python -m review translate --ray 10.0.0.5:6379
     """
     from review.batch import translate_articles
@@ -144,7 +150,8 @@ def command(targets, store, mt_model, engine, summary, sum_model, glossary, forc
                 sum_model=sum_model,
                 glossary=glossary, force=force, on_article=bars.article,
                 on_segment=bars.segment, on_result=report, errors=errors, on_wait=bars.wait,
-                ray=ray, ray_actors=ray_actors, on_note=bars.note)
+                ray=ray, ray_actors=ray_actors, on_note=bars.note,
+                second_model=second_model or "none")
             latch.raise_if_set()
     finally:
         bars.close()

@@ -16,6 +16,7 @@ NEXT = "Alt+Down"
 PREVIOUS = "Alt+Up"
 NEXT_PENDING = "Alt+N"
 MACHINE_TEXT = "Alt+M"
+SECOND_OPINION = "Alt+S"
 
 
 def suggestion(number: int) -> str:
@@ -31,6 +32,7 @@ SHORTCUTS = (
     (PREVIOUS, "previous segment"),
     (NEXT_PENDING, "next pending segment"),
     (MACHINE_TEXT, "put the machine text back into the editor"),
+    (SECOND_OPINION, "take the second model's English into the editor"),
     ("Alt+1 … Alt+3", "take a translation-memory suggestion into the editor"),
 )
 
@@ -54,6 +56,7 @@ CSS = """<style>
 [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p {
   font-size: 0.88rem; line-height: 1.35; margin: 0; }
 [class*="st-key-flags-"] button { min-height: 1.4rem; padding: 0 0.3rem; }
+[class*="st-key-opinion-"] { margin-top: 0.4rem; }
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-focus-script { display: none; }

@@ -326,8 +326,30 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
         flags_panel(aid, row)
         if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
             st.markdown(diff_markdown(tokens))
+        second_opinion(aid, index, row, text, box_key)
         memory_panel.suggestions(aid, index, row.source, box_key)
         history(article, index)
+
+
+def second_opinion(aid: str, index: int, row: rows.SegmentRow, text: str, box_key: str) -> None:
+    """The second model's English, when it differs from the box: what differs, and one key
+    to take it into the editor (then Confirm saves it as a correction)."""
+    from review.checks.second_opinion import SECOND_OPINION_THRESHOLD, chrf_between
+
+    if row.second is None or row.second.strip() == (text or "").strip():
+        return
+    score = chrf_between(text, row.second) if text.strip() else None
+    with st.container(key=f"opinion-{aid}-{index}"):
+        take, body = st.columns([2.4, 11], vertical_alignment="top")
+        take.button("Take", key=f"second:{aid}:{index}", shortcut=keyboard.SECOND_OPINION,
+                    on_click=on_machine_text, args=(box_key, row.second),
+                    help="Put the second model's English into the editor")
+        close = score is not None and score >= SECOND_OPINION_THRESHOLD
+        body.markdown(f"**Second opinion** :gray[{md(row.second_model or '')}"
+                      + ("" if score is None else f" · chrF {score:.0f} with the box") + "]  \n"
+                      # a diff helps where the two are close; far apart, it is only noise
+                      + (diff_markdown(word_diff(text, row.second)) if close
+                         else md(row.second)))
 
 
 def take_focus(container_key: str, box_key: str) -> None:

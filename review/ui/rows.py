@@ -31,6 +31,8 @@ class SegmentRow:
     decided_text: str | None = None  # the approved English, when accepted or corrected
     origin: str | None = None  # where a translation-memory match came from
     dismissed: tuple = ()  # Dismissal records of false alarms: who, when, which flag
+    second: str | None = None  # a second model's English (a second opinion), if any
+    second_model: str | None = None
 
     @property
     def can_accept(self) -> bool:
@@ -92,6 +94,8 @@ def row(seg: Segment, in_summary: bool = False) -> SegmentRow:
         decided_text=seg.decision.text if seg.decision.status in APPROVED else None,
         origin=seg.machine.origin if seg.machine and seg.machine.engine == "memory" else None,
         dismissed=tuple(seg.dismissed),
+        second=seg.second.text if seg.second else None,
+        second_model=seg.second.model if seg.second else None,
     )
 
 
