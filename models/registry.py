@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -65,9 +65,12 @@ def second_model_id(explicit: str | None = None) -> str | None:
     return None
 
 
+SECOND_ROLE = "second opinion"  # how `models list|check|pull` name the second model's row
+
+
 def configured_by(role: str) -> str:
     """Where the configured model for ``role`` comes from, for `models list`."""
-    env = hub.ROLE_ENV[role]
+    env = SECOND_MODEL_ENV if role == SECOND_ROLE else hub.ROLE_ENV[role]
     return f"env {env}" if (os.environ.get(env) or "").strip() else "default"
 
 
@@ -178,8 +181,12 @@ def model_status(role: str, model: str | None = None) -> ModelStatus:
 
 
 def check_models() -> list[ModelStatus]:
-    """The status of every role's configured model."""
-    return [model_status(role) for role in ROLES]
+    """The status of every role's configured model, and of the second model if one is set."""
+    statuses = [model_status(role) for role in ROLES]
+    second = second_model_id()
+    if second:
+        statuses.append(replace(model_status("translation", second), role=SECOND_ROLE))
+    return statuses
 
 
 @dataclass(frozen=True)
@@ -195,8 +202,12 @@ def pull_models(convert: bool = True, on_result: Callable[[PullResult], None] | 
                 ) -> list[PullResult]:
     """Fetch every role's configured model into the HF cache, and convert it for CTranslate2."""
     results = []
-    for role in ROLES:
-        result = _pull(role, model_id(role), convert)
+    wanted = [(role, model_id(role)) for role in ROLES]
+    if second_model_id():
+        wanted.append((SECOND_ROLE, second_model_id()))
+    for role, model in wanted:
+        result = _pull("translation" if role == SECOND_ROLE else role, model, convert)
+        result = replace(result, role=role)
         results.append(result)
         if on_result:
             on_result(result)

@@ -19,6 +19,8 @@ APPROVED = ("accepted", "corrected")
 KINDS = ("heading", "text", "boilerplate")
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 UNDO = "undo"  # the history action of an undo; not a status, so not in ACTIONS
+# A lone surrogate (a string from bytes that were not UTF-8) cannot be written as UTF-8.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 DRAFT = "[draft]"  # marks unreviewed machine output in Article.reviewed_text(drafts=True)
 
 
@@ -342,8 +344,8 @@ def _no_surrogates(data: object) -> None:
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            _require(not _SURROGATE.search(item), "text", "lone surrogate (\\ud800-\\udfff), "
-                     "not valid Unicode")
+            _require(not LONE_SURROGATE.search(item), "text",
+                     "lone surrogate (\\ud800-\\udfff), not valid Unicode")
         elif isinstance(item, dict):
             stack.extend(item.keys())
             stack.extend(item.values())
@@ -361,7 +363,6 @@ def _at(where: str, name: str) -> str:
 
 
 _NAMES = {str: "text", type(None): "null", dict: "object", list: "list"}
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def history_target(target: int | str) -> str:

@@ -24,7 +24,7 @@ from typing import Callable, Iterator, Sequence
 
 from review.errors import BadInputError, ReviewError, UnknownArticleError
 from review.pipeline import (CHUNK, SUMMARY_METHODS, ArticleResult, ingest_paths, is_done,
-                             job_lock, pending_ids)
+                             job_lock, pending_ids, store_memory)
 from review.store import ArticleStore
 
 ArticleStart = Callable[[str, int, int, int], None]  # (id, segments to do, article no., of)
@@ -98,9 +98,14 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
     from models import registry
 
     second_id = _second_id(second_model)
+    try:  # one look at the store for all articles, not one per article
+        memory = store_memory(store) if ids else None
+    except ReviewError:
+        memory = None  # an unreadable memory: each article's run reports it
     work = None
     for article_id in ids:
-        work = _work_of(store, article_id, summary, force, second_id is not None) or work
+        work = _work_of(store, article_id, summary, force, second_id is not None,
+                        memory) or work
         if work == MODEL:
             break
     if work is None:
@@ -169,8 +174,9 @@ def chunks_ahead(store: ArticleStore, ids: Sequence[str], summary: str, force: b
     translation memory matches, in chunks of ``save_every``), read lazily as a translator
     asks for more; an article changed meanwhile only makes a guess wrong, never a result.
     """
-    from review.pipeline import memory_matches, store_memory, todo_segments
+    from review.pipeline import memory_matches
 
+    memory = store_memory(store)  # taken once: a change meanwhile only makes a guess wrong
     for article_id in ids:
         try:
             article = store.get(article_id)
@@ -178,9 +184,8 @@ def chunks_ahead(store: ArticleStore, ids: Sequence[str], summary: str, force: b
             continue
         if not force and is_done(article, summary, second):
             continue
-        todo = [s for s in article.reviewable() if s.source.strip()
-                and s.decision.status == "pending"] if force else todo_segments(article)
-        matched = memory_matches(store_memory(store), article_id, todo) if todo else {}
+        todo = _todo(article, force)
+        matched = memory_matches(memory, article_id, todo) if todo else {}
         rest = [s for s in todo if s.index not in matched]
         for start in range(0, len(rest), save_every):
             yield article_id, [s.source for s in rest[start:start + save_every]]
@@ -259,20 +264,30 @@ def _is_path(target: str) -> bool:
 MODEL, MEMORY = "model", "memory"  # what an article's translation needs, from _work_of
 
 
+def _todo(article, force: bool) -> list:
+    """The segments a run will translate: under --force every pending one with German."""
+    from review.pipeline import todo_segments
+
+    if not force:
+        return todo_segments(article)
+    return [s for s in article.reviewable() if s.source.strip()
+            and s.decision.status == "pending"]
+
+
 def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool,
-             second: bool = False) -> str | None:
+             second: bool = False, memory=None) -> str | None:
     """What translating the article needs: None (it is done), MEMORY (every segment to
     translate has an exact translation memory match: checks, summary and second opinions
-    only) or MODEL."""
-    from review.pipeline import memory_matches, store_memory, todo_segments
+    only) or MODEL. ``memory`` is the store's translation memory (read when None)."""
+    from review.pipeline import memory_matches
 
     try:
         article = store.get(article_id)
         if not force and is_done(article, summary, second):
             return None
-        todo = [s for s in article.reviewable() if s.source.strip()
-                and s.decision.status == "pending"] if force else todo_segments(article)
-        if todo and len(memory_matches(store_memory(store), article_id, todo)) < len(todo):
+        todo = _todo(article, force)
+        memory = store_memory(store) if memory is None else memory
+        if todo and len(memory_matches(memory, article_id, todo)) < len(todo):
             return MODEL
         return MEMORY
     except ReviewError:

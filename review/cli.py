@@ -8,12 +8,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import re
 import sys
 
 import click
 
 from models.base import ModelUnavailable
+from review.article import LONE_SURROGATE
 from review.errors import ReviewError
 
 COMMANDS = ["add", "translate", "segment", "summarize", "check", "decide", "status", "export",
@@ -71,7 +71,7 @@ class ReviewGroup(click.Group):
 def undecodable_argument(args: list[str]) -> str | None:
     """A one-line message naming the first argument with a lone surrogate, else None."""
     for i, arg in enumerate(args):
-        if not isinstance(arg, str) or not _SURROGATE.search(arg):
+        if not isinstance(arg, str) or not LONE_SURROGATE.search(arg):
             continue
         what, value = None, arg
         if arg.startswith("--") and "=" in arg:
@@ -89,10 +89,9 @@ def undecodable_argument(args: list[str]) -> str | None:
 
 def _escaped(arg: str) -> bool:
     """Whether every surrogate in ``arg`` is an undecodable byte kept by surrogateescape."""
-    return all("\udc80" <= c <= "\udcff" for c in _SURROGATE.findall(arg))
+    return all("\udc80" <= c <= "\udcff" for c in LONE_SURROGATE.findall(arg))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @click.group(cls=ReviewGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -474,7 +474,7 @@ def _connect(ray, address: str, cpus: int | None) -> None:
                                  "that /tmp is writable, or join a running cluster with "
                                  "--ray HOST:PORT") from None
         return
-    fix = (f"start it with `ray start --head --port=PORT` on the head node and run this "
+    fix = ("start it with `ray start --head --port=PORT` on the head node and run this "
            "command on a node of that cluster, or use --ray local")
     target = _auto_address(fix) if address == "auto" else address
     if target:

@@ -13,11 +13,10 @@ with ``'``, as OWASP recommends against CSV injection.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from review.article import Article
+from review.article import LONE_SURROGATE, Article
 from review.errors import BadInputError, NothingToDoError
 from review.exporters import markdown, records, tabular
 from review.exporters.select import approved_segments, approved_summary, sorted_articles
@@ -55,7 +54,6 @@ FORMAT_TABLE = {
 }
 FORMATS = tuple(FORMAT_TABLE)
 BILINGUAL_FORMATS = tuple(name for name, f in FORMAT_TABLE.items() if f.bilingual)
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 BOM = "\ufeff"
 # What --delimiter accepts, and the character each name stands for.
 DELIMITERS = {",": ",", ";": ";", "\t": "\t", "\\t": "\t", "tab": "\t", "|": "|"}
@@ -82,7 +80,7 @@ def export(articles: list[Article], what: str = "summaries", fmt: str = "json",
         raise NothingToDoError(f"nothing approved to export{place}: {_how_to_approve(what)}")
     text = _render(ordered, what, fmt, separator)
     # A lone surrogate (possible in a hand-edited JSON file) cannot be written as UTF-8.
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = LONE_SURROGATE.sub("\ufffd", text)
     return BOM + text if fmt == "csv" and bom else text
 
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from review.article import Article, Segment
+from review.article import LONE_SURROGATE, Article, Segment
 from review.errors import BadInputError
 
 SUFFIXES = (".txt", ".md", ".json", ".jsonl")
@@ -26,7 +26,6 @@ SPACES = re.compile(r"[^\S\n]+")
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Names Windows reserves for devices, with any extension: never an article's file name.
 RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
-SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def article_from_text(text: str, title: str | None = None, id: str | None = None,
@@ -247,7 +246,7 @@ def _from_record(record: object, name: str, source: str,
         raise BadInputError(f'{name}: no "text" string; add the German article as "text"')
     title, raw_id = record.get("title"), record.get("id")
     for field, value in (("text", text), ("title", title), ("id", raw_id)):
-        if isinstance(value, str) and SURROGATE.search(value):
+        if isinstance(value, str) and LONE_SURROGATE.search(value):
             raise BadInputError(f'{name}: "{field}" holds a lone surrogate (an escape like '
                                 '\\ud800 that is not a character); fix or remove it')
     if title is not None and not isinstance(title, str):

@@ -214,7 +214,7 @@ def memory_matches(memory, article_id: str,
 
     The newest approval wins; a segment's own origin never matches itself.
     """
-    from review.checks.consistency import origin_of
+    from review.memory.units import origin_of
 
     matched = {}
     for seg in segments:
@@ -304,7 +304,7 @@ def recheck_segment(article: Article, seg: Segment, glossary=None, memory=None,
     kept only if the English is the one it was computed for, else it becomes None.
     """
     from review.checks import check_pairs
-    from review.checks.consistency import origin_of
+    from review.memory.units import origin_of
     from review.checks.core import apply_result, refresh_agreement
 
     english = seg.english
@@ -354,7 +354,7 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
     """
     from review.article import APPROVED
     from review.checks import load_glossary
-    from review.checks.consistency import origin_of
+    from review.memory.units import origin_of
     from review.errors import ReviewError
     from review.memory import normalize
 

@@ -180,7 +180,7 @@ def test_a_saved_correction_is_replaced_only_after_a_second_step(page, server, s
 
 def test_keyboard_alone_reviews_an_article(page, server, store_root, tiny_marian):
     article_id = add_article(store_root, tiny_marian, "keyboard-only")
-    editor = open_article(page, server, article_id)
+    open_article(page, server, article_id)
     # The editor has the focus from the start; its own "Ctrl+Enter to apply" hint is gone.
     page.wait_for_function("() => document.activeElement?.tagName === 'TEXTAREA'",
                            timeout=WAIT)

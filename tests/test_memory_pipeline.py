@@ -10,7 +10,8 @@ from models import registry
 from review.article import MachineOutput
 from review.batch import translate_articles
 from review.checks import check_pairs
-from review.checks.consistency import consistency_flags, origin_of
+from review.checks.consistency import consistency_flags
+from review.memory.units import origin_of
 from review.checks.describe import DESCRIPTIONS
 from review.checks.risk import WEIGHTS
 from review.ingest import article_from_text

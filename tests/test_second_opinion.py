@@ -152,3 +152,19 @@ def test_check_cli_adds_the_second_models_english_and_the_chrf(tiny_marian, seco
     code, out, err = run("check", "--source", str(source), "--target", str(target), "--json",
                          "--second-model", str(tmp_path / "missing"))
     assert code == 2 and "missing" in err and len(err.strip().splitlines()) == 1
+
+
+def test_models_list_and_check_show_the_second_model_when_one_is_set(
+        tiny_marian, second_marian, monkeypatch):
+    monkeypatch.setenv("REVIEW_MT_MODEL", str(tiny_marian))
+    code, out, _ = run("models", "list")
+    assert "second opinion" not in out
+    monkeypatch.setenv("REVIEW_SECOND_MODEL", str(second_marian))
+    code, out, _ = run("models", "list")
+    row = next(line for line in out.splitlines() if line.startswith("second opinion"))
+    assert str(second_marian) in row and "env REVIEW_SECOND_MODEL" in row
+    monkeypatch.setenv("REVIEW_SECOND_MODEL", str(second_marian.parent / "missing"))
+    code, out, _ = run("models", "check")
+    assert code == 1
+    row = next(line for line in out.splitlines() if line.startswith("second opinion"))
+    assert "missing" in row

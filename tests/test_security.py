@@ -125,7 +125,7 @@ def test_tracebacks_do_not_reach_the_browser():
 def handshake(port: int, origin: str | None, host: str | None = None) -> int:
     """HTTP status of a raw WebSocket upgrade to /_stcore/stream (101 = accepted)."""
     key = base64.b64encode(os.urandom(16)).decode()
-    lines = [f"GET /_stcore/stream HTTP/1.1", f"Host: {host or f'127.0.0.1:{port}'}",
+    lines = ["GET /_stcore/stream HTTP/1.1", f"Host: {host or f'127.0.0.1:{port}'}",
              "Upgrade: websocket", "Connection: Upgrade", f"Sec-WebSocket-Key: {key}",
              "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: streamlit"]
     if origin:

@@ -22,12 +22,6 @@ MIN_WORDS = 3  # shorter English ("Thank you.") is legitimately shared by differ
 QUOTE_CHARS = 80  # longer English or German is shortened in the flag's detail
 
 
-
-def origin_of(article_id: str, index: int) -> str:
-    """The memory origin of a stored segment: "article:<id>#<index>"."""
-    return f"article:{article_id}#{index}"
-
-
 def where(origin: str) -> str:
     """An origin in words: "article ID §3" or "TMX file NAME"."""
     kind, _, rest = str(origin).partition(":")

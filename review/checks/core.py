@@ -112,7 +112,7 @@ def apply_result(seg: Segment, result) -> None:
     dismissed when a re-check raises it again, and the risk counts only the active flags.
     """
     seg.flags, seg.similarity = list(result.flags), result.similarity
-    seg.risk = risk.segment_risk(seg)
+    seg.risk = risk.segment_risk(seg, getattr(result, "second_chrf", None))
 
 
 def english_key(english: str | None) -> str | None:
@@ -150,7 +150,7 @@ def check_article(article: Article, glossary=None, memory=None, translator=None)
     With a translation ``memory``, each segment is also checked against approvals elsewhere;
     with a ``translator``, agreements of changed English are recomputed (``refresh_agreement``).
     """
-    from review.checks.consistency import origin_of
+    from review.memory.units import origin_of
 
     segments = [s for s in article.segments if s.kind != "boilerplate" and s.english is not None]
     refresh_agreement(segments, translator)

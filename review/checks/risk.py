@@ -80,13 +80,13 @@ def english_confidence(seg: Segment) -> float | None:
     return seg.machine.confidence
 
 
-def segment_risk(seg: Segment) -> float:
+def segment_risk(seg: Segment, second: float | None = None) -> float:
     """The risk of a checked segment from its active flags, similarity, confidence,
-    agreement and second opinion."""
+    agreement and second opinion (``second``: its chrF when already known)."""
     if not seg.source.strip():
         return 0.0
     return risk(seg.active_flags, seg.similarity, english_confidence(seg), seg.agreement,
-                segment_chrf(seg))
+                segment_chrf(seg) if second is None else second)
 
 
 def agreement_flags(agreement: float | None) -> list[Flag]:

@@ -11,7 +11,8 @@ def command():
     """Show, fetch and check the translation and summary models.
 
     A model is a Hugging Face hub id or a local folder: set REVIEW_MT_MODEL and
-    REVIEW_SUM_MODEL (or --mt-model / --sum-model on `translate`) to use others.
+    REVIEW_SUM_MODEL (or --mt-model / --sum-model on `translate`) to use others, and
+    REVIEW_SECOND_MODEL for a second opinion (shown as "second opinion" when set).
 
     \b
     Example:

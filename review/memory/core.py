@@ -15,7 +15,7 @@ from review.memory.index import Index
 from review.memory.storage import imported_path, memory_files, read_imported, signature
 from review.memory.text import normalize, search_pattern, spans
 from review.memory.units import (IMPORTED, STORE_PREFIX, Conflict, Hit, Match, Unit,
-                                 newest_first)
+                                 newest_first, origin_of)
 
 
 @dataclass
@@ -190,7 +190,7 @@ def _article_units(store, article_id: str, problems: list[str]) -> ArticleUnits 
     for item in approved_segments(article):
         seg = item.segment
         if seg.source.strip() and item.target.strip():
-            unit = Unit(seg.source, item.target, f"{STORE_PREFIX}{article.id}#{seg.index}",
+            unit = Unit(seg.source, item.target, origin_of(article.id, seg.index),
                         seg.decision.reviewer, seg.decision.time)
             found.approved.append((unit, seg.decision.status))
             approved.add(seg.index)
@@ -200,7 +200,7 @@ def _article_units(store, article_id: str, problems: list[str]) -> ArticleUnits 
         status = seg.decision.status
         english = seg.machine.text if seg.machine else ""
         found.drafts.append((Unit(seg.source, english or "",
-                                  f"{STORE_PREFIX}{article.id}#{seg.index}",
+                                  origin_of(article.id, seg.index),
                                   seg.decision.reviewer, seg.decision.time), status))
     return found
 

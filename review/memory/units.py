@@ -10,6 +10,11 @@ TMX_PREFIX = "tmx:"
 IMPORTED = "imported"  # the status a concordance hit on an imported unit carries
 
 
+def origin_of(article_id: str, index: int) -> str:
+    """The memory origin of a stored segment: "article:<id>#<index>"."""
+    return f"{STORE_PREFIX}{article_id}#{index}"
+
+
 class CorruptMemoryError(ReviewError):
     """A memory file that cannot be read; it is named and never overwritten."""
 

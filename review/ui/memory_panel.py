@@ -9,6 +9,7 @@ import streamlit as st
 
 from review.diff import diff_markdown, highlight_markdown, word_diff
 from review.errors import ReviewError
+from review.memory.units import origin_of
 from review.store import ArticleStore
 from review.ui import keyboard
 from review.ui.rows import origin_label
@@ -16,10 +17,6 @@ from review.ui.session import md
 
 SUGGESTIONS = 3  # fuzzy matches shown beside the open segment
 SEARCH_LIMIT = 50
-
-
-def origin_of(article_id: str, index: int) -> str:
-    return f"article:{article_id}#{index}"
 
 
 def suggestions(article_id: str, index: int, source: str, box_key: str) -> None:
