@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from models import chunking
+from models import chunking, languages
 from models.base import ModelUnavailable, Output, Progress, Translator, one_line
 from models.chunking import OUTPUT_FACTOR, OUTPUT_MARGIN
 from models.hub import ROLE_ENV
@@ -36,6 +36,10 @@ class MarianTranslator(Translator):
         self.batch_size = batch_size
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
         self.tokenizer, self.model = load_seq2seq(self.path, model_id, "translation")
+        # A multilingual model (NLLB, M2M100) is set to German in, English out.
+        english = languages.german_to_english(self.tokenizer)
+        self.generate_options = {} if english is None else {
+            "forced_bos_token_id": self.tokenizer.convert_tokens_to_ids(english)}
         self.model.to(self.device)
         self.max_input_tokens = chunking.input_limit(
             getattr(self.model.config, "max_position_embeddings", None),
@@ -99,7 +103,8 @@ class MarianTranslator(Translator):
         with torch.inference_mode():
             out = self.model.generate(
                 **batch, num_beams=self.num_beams, do_sample=False, max_new_tokens=max_new,
-                length_penalty=1.0, output_scores=True, return_dict_in_generate=True)
+                length_penalty=1.0, output_scores=True, return_dict_in_generate=True,
+                **self.generate_options)
             scores = self.model.compute_transition_scores(
                 out.sequences, out.scores, out.get("beam_indices"),
                 normalize_logits=self.num_beams == 1)  # beam scores are log-softmaxed already

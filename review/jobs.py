@@ -167,10 +167,12 @@ class JobRunner:
 
     def repetitions(self, article_id: str, index: int, title: str | None = None) -> JobView:
         """Queue offering segment ``index``'s approved English to the same German pending in
-        other articles (``review.pipeline.offer_repetition``); run it after a Confirm.
+        other articles (``review.pipeline.offer_repetition``); run it after a Confirm, and
+        after an undo or reject, which takes the segment's pending offers back
+        (``review.pipeline.withdraw_repetition``).
 
         The job reads the segment when it starts, so an approval undone meanwhile offers
-        nothing. It lists no ``ids``: no article looks busy because of it. A job for the same
+        nothing and takes back what it offered. It lists no ``ids``: no article looks busy because of it. A job for the same
         segment that has not started yet is not queued twice. ``title`` (the article's, for
         the label) is read from the store when not given.
         """
@@ -393,14 +395,19 @@ class JobRunner:
         return ("done" if checked or not failed else "failed"), message
 
     def _repetitions(self, job: _Job) -> tuple[str, str]:
+        from review.article import APPROVED
         from review.checks import load_glossary
-        from review.pipeline import offer_repetition
+        from review.pipeline import offer_repetition, withdraw_repetition
 
         article_id, index = job.params["article_id"], job.params["index"]
         self._set(job, article_id=article_id, article_title=_Titles(self.store)[article_id],
                   message=f"Looking for §{index}'s German in other articles")
-        offered, articles = offer_repetition(self.store, article_id, index,
-                                             glossary=load_glossary(self.store.glossary_path))
+        glossary = load_glossary(self.store.glossary_path)
+        if self.store.get(article_id).segment(index).decision.status not in APPROVED:
+            withdrawn, articles = withdraw_repetition(self.store, article_id, index, glossary)
+            self._set(job, result=(0, articles))
+            return "done", f"Finished: {withdrawn_message(withdrawn, articles)}"
+        offered, articles = offer_repetition(self.store, article_id, index, glossary=glossary)
         self._set(job, result=(offered, articles))
         return "done", f"Finished: {offered_message(offered, articles)}"
 
@@ -444,6 +451,12 @@ def download_message(model: str, done: int, total: int) -> str:
 def offered_message(segments: int, articles: int) -> str:
     """"offered to 3 segments in 2 articles": what a repetitions job did."""
     return (f"offered to {segments} segment{'s' if segments != 1 else ''} in "
+            f"{_count(articles)}")
+
+
+def withdrawn_message(segments: int, articles: int) -> str:
+    """"took back the offer from 3 segments in 2 articles": an undone approval's job."""
+    return (f"took back the offer from {segments} segment{'s' if segments != 1 else ''} in "
             f"{_count(articles)}")
 
 

@@ -353,10 +353,8 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
     Returns (segments offered, articles changed); (0, 0) when the segment is not approved.
     """
     from review.article import APPROVED
-    from review.checks import load_glossary
-    from review.memory.units import origin_of
-    from review.errors import ReviewError
     from review.memory import normalize
+    from review.memory.units import origin_of
 
     seg = store.get(article_id).segment(index)
     english = seg.decision.text if seg.decision.text is not None else \
@@ -372,26 +370,79 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
                 and not (other.machine and other.machine.text == english)
                 and normalize(other.source) == key)
 
-    offered = touched = 0
-    for other_id in repetition_candidates(store, seg.source, skip=article_id):
+    def offer(article: Article, target: Segment, terms, tm) -> None:
+        target.machine = output
+        recheck_segment(article, target, terms, tm, translator)
+
+    return _change_pending(store, repetition_candidates(store, seg.source, skip=article_id),
+                           offerable, offer, glossary, memory)
+
+
+def withdraw_repetition(store: ArticleStore, article_id: str, index: int, glossary=None,
+                        memory=None, translator: Translator | None = None) -> tuple[int, int]:
+    """Take back the offers a segment made that are still pending in other articles.
+
+    For when its approval is undone or rejected: a segment still holding that English as a
+    memory match (origin "article:<id>#<index>") gets the newest other exact match from the
+    translation memory if there is one, else loses its machine output (and its checks), so
+    it shows as untranslated and the next translation run fills it. Returns (segments,
+    articles changed).
+    """
+    from review.memory.units import origin_of
+
+    origin = origin_of(article_id, index)
+    needle = json.dumps(origin, ensure_ascii=False)[1:-1].encode("utf-8")
+    ids = []
+    for other_id in store.ids():
         try:
-            if not any(offerable(s) for s in store.get(other_id).segments):
+            if other_id != article_id and needle in store.path(other_id).read_bytes():
+                ids.append(other_id)
+        except OSError:
+            continue
+
+    def withdrawable(other: Segment) -> bool:
+        return (other.decision.status == "pending" and other.machine is not None
+                and other.machine.engine == "memory" and other.machine.origin == origin)
+
+    def withdraw(article: Article, target: Segment, terms, tm) -> None:
+        units = tm.exact(target.source, exclude_origin=origin_of(article.id, target.index))
+        units = [u for u in units if u.origin != origin and u.target.strip()]
+        if units:
+            target.machine = memory_output(units[0])
+            recheck_segment(article, target, terms, tm, translator)
+        else:
+            target.machine, target.flags, target.risk, target.similarity = None, [], None, None
+            target.agreement = target.agreement_of = None
+
+    return _change_pending(store, ids, withdrawable, withdraw, glossary, memory)
+
+
+def _change_pending(store: ArticleStore, ids: Iterable[str], wanted: Callable[[Segment], bool],
+                    change: Callable, glossary, memory) -> tuple[int, int]:
+    """``change(article, segment, glossary, memory)`` every ``wanted`` segment of the articles
+    ``ids``, one locked write per article that has one; returns (segments, articles)."""
+    from review.checks import load_glossary
+    from review.errors import ReviewError
+
+    changed = touched = 0
+    for other_id in ids:
+        try:
+            if not any(wanted(s) for s in store.get(other_id).segments):
                 continue
         except ReviewError:
-            continue  # unreadable or gone: nothing to offer there
+            continue  # unreadable or gone: nothing to change there
         if glossary is None:
             glossary = load_glossary(store.glossary_path)
         if memory is None:
             memory = store_memory(store)
         count = 0
 
-        def put(article: Article, terms=glossary, tm=memory, mt=translator) -> None:
+        def put(article: Article, terms=glossary, tm=memory) -> None:
             nonlocal count
             count = 0
             for target in article.segments:
-                if offerable(target):
-                    target.machine = output
-                    recheck_segment(article, target, terms, tm, mt)
+                if target.kind != "boilerplate" and wanted(target):
+                    change(article, target, terms, tm)
                     count += 1
             if not count:
                 raise _NothingToOffer
@@ -402,9 +453,9 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
             continue  # decided meanwhile
         except ReviewError:
             continue  # gone or unreadable since
-        offered += count
+        changed += count
         touched += 1
-    return offered, touched
+    return changed, touched
 
 
 def repetition_candidates(store: ArticleStore, source: str, skip: str | None = None) -> list[str]:

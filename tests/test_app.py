@@ -368,6 +368,16 @@ def test_memory_suggests_approved_english_and_offers_repetitions(offline_env, st
     at = click(at, "accept:zwei:1")
     assert segment(stored(store_dir, "zwei"), 1)["decision"]["text"] == approved
 
+    # Undoing the approval takes the offer back: the twin is untranslated again.
+    at = click(at, "open:eins")
+    at = click(at, "goto:eins:0")
+    at = click(at, "undo:eins:0")
+    at = wait_for_jobs(at)
+    assert segment(stored(store_dir, "eins"), 0)["decision"]["status"] == "pending"
+    taken_back = segment(stored(store_dir, "zwei"), 0)
+    assert taken_back["machine"] is None and taken_back["decision"]["status"] == "pending"
+    assert "took back the offer from 1 segment" in jobs_panel.runner().views()[0].message
+
 
 def test_a_thousand_segment_article_draws_a_window_of_rows(offline_env, store_dir):
     text = "\n".join(f"Im Jahr {1000 + n} meldete die Behörde {n} neue Fälle." for n in range(1000))

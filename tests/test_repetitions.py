@@ -7,7 +7,8 @@ import pytest
 from review.article import MachineOutput
 from review.ingest import article_from_text
 from review.jobs import JobRunner
-from review.pipeline import MEMORY_MODEL, offer_repetition, repetition_candidates
+from review.pipeline import (MEMORY_MODEL, offer_repetition, repetition_candidates,
+                             withdraw_repetition)
 from review.store import ArticleStore
 
 SHARED = "Der Minister sagte: „Das ist ein guter Tag für den Wald.“"
@@ -101,6 +102,53 @@ def test_an_unapproved_segment_offers_nothing(articles):
     assert offer_repetition(store, b, shared[b]) == (0, 0)  # pending
     store.undo(ids["a"], shared[ids["a"]], "ana")
     assert offer_repetition(store, ids["a"], shared[ids["a"]]) == (0, 0)
+
+
+def test_undoing_an_approval_takes_back_its_pending_offers(articles):
+    store, ids, shared = articles
+    a, b, c, d = (ids[k] for k in "abcd")
+    store.undo(c, shared[c], "cem")  # no other approval of this German is left
+    assert offer_repetition(store, a, shared[a]) == (3, 3)  # b, c (pending again) and d
+    store.decide(d, shared[d], "reject", "dan")  # decided: not an offer any more
+    store.undo(a, shared[a], "ana")
+    assert withdraw_repetition(store, a, shared[a]) == (2, 2)
+    for article_id in (b, c):
+        seg = store.get(article_id).segment(shared[article_id])
+        assert seg.machine is None and seg.flags == [] and seg.risk is None  # untranslated
+        assert seg.decision.status == "pending"
+    kept = store.get(d).segment(shared[d])
+    assert kept.decision.status == "rejected" and kept.machine.text == SHARED_EN
+    assert all(s.machine.model == "tiny-mt" for s in store.get(b).reviewable()
+               if s.index != shared[b])
+    assert withdraw_repetition(store, a, shared[a]) == (0, 0)  # nothing left to take back
+
+
+def test_a_withdrawn_offer_falls_back_to_another_approval_of_the_same_german(articles):
+    store, ids, shared = articles
+    a, b, c = ids["a"], ids["b"], ids["c"]
+    assert offer_repetition(store, a, shared[a]) == (2, 2)
+    store.decide(a, shared[a], "reject", "ana")
+    assert withdraw_repetition(store, a, shared[a]) == (2, 2)
+    seg = store.get(b).segment(shared[b])
+    assert seg.machine.engine == "memory" and seg.machine.origin == f"article:{c}#{shared[c]}"
+    assert seg.machine.text == "The minister: good day." and seg.risk is not None
+
+
+def test_repetitions_job_after_an_undo_takes_the_offers_back(articles):
+    store, ids, shared = articles
+    a = ids["a"]
+    runner = JobRunner(store)
+    try:
+        offered = runner.wait(runner.repetitions(a, shared[a]).id, timeout=120)
+        store.undo(a, shared[a], "ana")
+        store.undo(ids["c"], shared[ids["c"]], "cem")
+        withdrawn = runner.wait(runner.repetitions(a, shared[a]).id, timeout=120)
+    finally:
+        runner.close(timeout=60)
+    assert offered.result == (2, 2)
+    assert withdrawn.state == "done" and withdrawn.result == (0, 2)
+    assert withdrawn.message == "Finished: took back the offer from 2 segments in 2 articles"
+    assert store.get(ids["b"]).segment(shared[ids["b"]]).machine is None
 
 
 def test_repetitions_job_runs_in_the_background_and_reports_the_count(articles):

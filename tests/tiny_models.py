@@ -63,6 +63,35 @@ def build_tiny_marian(folder: Path) -> Path:
     return folder
 
 
+def build_tiny_nllb(folder: Path) -> Path:
+    """Save a random NLLB model (M2M100 architecture, NllbTokenizer with its 200 language
+    codes, a BPE vocabulary trained on the seeds) under ``folder``. The tokenizer keeps
+    NLLB's default source language, English, so the engines must set German themselves."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
+    bpe.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always")
+    bpe.train_from_iterator(seed_lines(), trainers.BpeTrainer(
+        vocab_size=600, special_tokens=["<s>", "<pad>", "</s>", "<unk>"], show_progress=False))
+    trained = json.loads(bpe.to_str())["model"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in trained["merges"]]
+    tokenizer = NllbTokenizer(vocab=trained["vocab"], merges=merges,
+                              model_max_length=MAX_POSITIONS)
+    config = M2M100Config(
+        vocab_size=len(tokenizer), d_model=32, encoder_layers=1, decoder_layers=1,
+        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
+        decoder_ffn_dim=64, max_position_embeddings=MAX_POSITIONS,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+        bos_token_id=tokenizer.bos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
+        scale_embedding=True)
+    torch.manual_seed(1)
+    M2M100ForConditionalGeneration(config).eval().save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
 def build_tiny_bart(folder: Path) -> Path:
     """Save a random BartForConditionalGeneration and a byte-level BPE tokenizer."""
     import torch

@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 from typing import Sequence
 
-from models import chunking
+from models import chunking, languages
 from models.base import Output, Progress, Translator
 from models.chunking import OUTPUT_FACTOR, OUTPUT_MARGIN
 from models.ct2 import runtime
@@ -30,6 +30,8 @@ class CT2Translator(Translator):
         self.model_id = model_id
         self.beam_size = beam_size
         self.tokenizer = runtime.load_tokenizer(hf_path, model_id)
+        # A multilingual model (NLLB, M2M100) is set to German in, English out.
+        self.english_start = languages.german_to_english(self.tokenizer)
         self.model = runtime.load_model(ct2_path, model_id, threads)
         self.max_input_tokens = runtime.input_limit(hf_path, self.tokenizer)
         # Extra translate_batch options, e.g. the bench forcing equal output lengths.
@@ -78,6 +80,8 @@ class CT2Translator(Translator):
         max_new = min(self.max_input_tokens - 1, OUTPUT_FACTOR * longest + OUTPUT_MARGIN)
         options = dict(max_batch_size=batch, beam_size=self.beam_size, length_penalty=1.0,
                        max_input_length=0, max_decoding_length=max_new)
+        if self.english_start is not None:
+            options["target_prefix"] = [[self.english_start]] * len(sources)
         options.update(self.decoding_overrides)
         return self.model.translate_batch(sources, asynchronous=True, return_scores=True,
                                           **options)

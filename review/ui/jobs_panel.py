@@ -65,13 +65,16 @@ def offer_repetitions(article_id: str, index: int) -> None:
 
 
 def announce_repetitions() -> None:
-    """Say once, as a toast, how many segments each finished repetition job offered to."""
+    """Say once, as a toast, how many segments each finished repetition job offered to (or
+    took an offer back from); a job that changed nothing says nothing."""
     waiting = st.session_state.get(REPETITIONS) or []
     for job_id in list(waiting):
         job = runner().get(job_id)
         if job is None or not job.unfinished:
             waiting.remove(job_id)
-        if job is not None and not job.unfinished and job.message:
+        # Only a job that changed other articles is worth a word: most segments have no twin.
+        if job is not None and not job.unfinished and job.message and job.result \
+                and job.result[1]:
             st.toast(md(f"{job.label}: {job.message}"), icon="🔁")
 
 

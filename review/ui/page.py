@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.article import Article
+from review.article import APPROVED, Article
 from review.checks.describe import describe
 from review.diff import changed, diff_markdown, word_diff
 from review.errors import ReviewError, StaleRevisionError
@@ -71,7 +71,15 @@ def on_confirm(article_id: str, target, view: dict, box_key: str, then: int | No
 
 def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
     if _decide(article_id, target, "reject", view, None):
-        go(article_id, then)
+        if view["status"] in APPROVED:
+            _sync_repetitions(article_id, target)
+
+
+def _sync_repetitions(article_id: str, target) -> None:
+    """After an approval went away (a reject, an undo), take its offers to other articles
+    back, in the background; an undo that brings an approval back offers it again."""
+    if target != "summary":
+        jobs_panel.offer_repetitions(article_id, target)
 
 
 def _decide(article_id: str, target, action: str, view: dict, text: str | None,
@@ -100,11 +108,13 @@ def on_replace(article_id: str, target, then: int | None) -> None:
     if asked and _decide(article_id, target, asked["action"], asked["view"], None,
                          replace=True):
         go(article_id, then)
+        _sync_repetitions(article_id, target)  # it replaced a correction
 
 
 def on_undo(article_id: str, target, revision: int) -> None:
-    _guarded(f"{article_id}:{target}", lambda: actions.undo(
-        ArticleStore(), article_id, target, reviewer(), revision))
+    if _guarded(f"{article_id}:{target}", lambda: actions.undo(
+            ArticleStore(), article_id, target, reviewer(), revision)):
+        _sync_repetitions(article_id, target)
 
 
 def on_machine_text(box_key: str, machine: str) -> None:
