@@ -14,7 +14,9 @@ from typing import Callable, Iterator
 
 from models.base import ModelUnavailable, one_line
 
-ROLE_ENV = {"translation": "REVIEW_MT_MODEL", "summary": "REVIEW_SUM_MODEL"}
+SECOND_ROLE = "second opinion"  # a second translation model, for a second opinion
+ROLE_ENV = {"translation": "REVIEW_MT_MODEL", "summary": "REVIEW_SUM_MODEL",
+            SECOND_ROLE: "REVIEW_SECOND_MODEL"}
 PULL = "`python -m review models pull`"
 # What a model needs to load; repos also hold TF/Flax/Rust weights we never use.
 _CONFIG_FILES = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -30,7 +30,8 @@ ENGINE_TABLE = {
 ENGINES = tuple(ENGINE_TABLE)
 _DEFAULTS = {"translation": DEFAULT_MT_MODEL, "summary": DEFAULT_SUM_MODEL}
 # A second translation model, for a second opinion on every segment; none unless configured.
-SECOND_MODEL_ENV = "REVIEW_SECOND_MODEL"
+SECOND_ROLE = hub.SECOND_ROLE
+SECOND_MODEL_ENV = hub.ROLE_ENV[SECOND_ROLE]
 
 _lock = threading.Lock()
 _loaded: dict[tuple[str, str, str], Translator | Summarizer] = {}
@@ -65,12 +66,9 @@ def second_model_id(explicit: str | None = None) -> str | None:
     return None
 
 
-SECOND_ROLE = "second opinion"  # how `models list|check|pull` name the second model's row
-
-
 def configured_by(role: str) -> str:
     """Where the configured model for ``role`` comes from, for `models list`."""
-    env = SECOND_MODEL_ENV if role == SECOND_ROLE else hub.ROLE_ENV[role]
+    env = hub.ROLE_ENV[role]
     return f"env {env}" if (os.environ.get(env) or "").strip() else "default"
 
 
@@ -82,6 +80,16 @@ def resolve(model: str, role: str = "translation", download: bool = True) -> Pat
 def get_translator(model: str | None = None, engine: str | None = None) -> Translator:
     """The translator for ``model`` (see ``mt_model_id``), loaded once per process."""
     return _get("translation", mt_model_id(model), engine)
+
+
+def get_second_translator(model: str | None = None, engine: str | None = None) -> Translator:
+    """The second-opinion translator for ``model`` (see ``second_model_id``), loaded once
+    (shared with the main translator when both are the same model)."""
+    name = second_model_id(model)
+    if name is None:
+        raise ModelUnavailable(f"no second translation model: set {SECOND_MODEL_ENV} or give "
+                               "--second-model")
+    return _get(SECOND_ROLE, name, engine, builds="translation")
 
 
 def get_summarizer(model: str | None = None, engine: str | None = None) -> Summarizer:
@@ -106,13 +114,16 @@ def cache_clear() -> None:
         _loaded.clear()
 
 
-def _get(role: str, model: str, engine: str | None):
+def _get(role: str, model: str, engine: str | None, builds: str | None = None):
+    """The engine for ``model``; ``role`` names it in messages, ``builds`` (default the
+    role) is the ENGINE_TABLE role it is built as."""
+    builds = builds or role
     path = resolve(model, role)
     chosen, ct2_path = choose_engine(path, model, role, engine)
-    key = (role, model, chosen)
+    key = (builds, model, chosen)
     with _lock:  # Streamlit runs sessions in threads: never load the same model twice
         if key not in _loaded:
-            _loaded[key] = _build(role, chosen, path, ct2_path, model)
+            _loaded[key] = _build(builds, chosen, path, ct2_path, model)
         return _loaded[key]
 
 
@@ -183,9 +194,8 @@ def model_status(role: str, model: str | None = None) -> ModelStatus:
 def check_models() -> list[ModelStatus]:
     """The status of every role's configured model, and of the second model if one is set."""
     statuses = [model_status(role) for role in ROLES]
-    second = second_model_id()
-    if second:
-        statuses.append(replace(model_status("translation", second), role=SECOND_ROLE))
+    if second_model_id():
+        statuses.append(model_status(SECOND_ROLE, second_model_id()))
     return statuses
 
 
@@ -206,8 +216,7 @@ def pull_models(convert: bool = True, on_result: Callable[[PullResult], None] | 
     if second_model_id():
         wanted.append((SECOND_ROLE, second_model_id()))
     for role, model in wanted:
-        result = _pull("translation" if role == SECOND_ROLE else role, model, convert)
-        result = replace(result, role=role)
+        result = _pull(role, model, convert)
         results.append(result)
         if on_result:
             on_result(result)

@@ -117,9 +117,11 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
                            load_translator=work == MODEL, ray=ray, ray_actors=ray_actors,
                            on_note=on_note)
     translator, summarizer, gloss = engines
-    # Loaded on the first segment that needs a second opinion, in this process.
-    second = None if second_id is None or work is None else \
-        OnDemandTranslator(lambda: registry.get_translator(second_id, engine))
+    second = None
+    if second_id is not None and work is not None:
+        registry.resolve(second_id, registry.SECOND_ROLE)  # a wrong name fails here, at once
+        # Loaded on the first segment that needs a second opinion, in this process.
+        second = OnDemandTranslator(lambda: registry.get_second_translator(second_id, engine))
     try:
         return _run_turns(ids, store, translator, summary, summarizer, gloss, force,
                           on_article, on_segment, on_result, on_wait, save_every, second)

@@ -168,3 +168,14 @@ def test_models_list_and_check_show_the_second_model_when_one_is_set(
     assert code == 1
     row = next(line for line in out.splitlines() if line.startswith("second opinion"))
     assert "missing" in row
+
+
+def test_a_missing_second_model_is_one_line_before_any_translation(tiny_marian, store_dir,
+                                                                   seed_files, tmp_path):
+    code, out, err = run("translate", str(seed_files[0]), "--mt-model", str(tiny_marian),
+                         "--second-model", str(tmp_path / "nope"), "--silent")
+    assert code == 2 and out == ""
+    assert err.startswith("error: second opinion model") and "REVIEW_SECOND_MODEL" in err
+    assert len(err.strip().splitlines()) == 1
+    articles, _ = ArticleStore(store_dir).scan()
+    assert all(s.machine is None for a in articles for s in a.segments)

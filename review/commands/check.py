@@ -84,13 +84,14 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
     click.get_current_context().exit(1 if flagged else 0)
 
 
-def _translator(model: str):
-    """The translator for ``model``; an unavailable model is one line, exit 2."""
+def _translator(model: str, second: bool = False):
+    """The translator (or second-opinion one) for ``model``; an unavailable model is one
+    line, exit 2."""
     from models.base import ModelUnavailable
-    from models.registry import get_translator
+    from models.registry import get_second_translator, get_translator
 
     try:
-        return get_translator(model)
+        return (get_second_translator if second else get_translator)(model)
     except ModelUnavailable as err:
         raise BadInputError(str(err)) from None
 
@@ -98,7 +99,8 @@ def _translator(model: str):
 def _second_opinions(model: str, sources: list[str]) -> list:
     """The second model's translation of each German line (None for a blank one)."""
     wanted = [i for i, line in enumerate(sources) if line.strip()]
-    outputs = _translator(model).translate([sources[i] for i in wanted]) if wanted else []
+    outputs = _translator(model, second=True).translate([sources[i] for i in wanted]) \
+        if wanted else []
     seconds: list = [None] * len(sources)
     for i, output in zip(wanted, outputs):
         seconds[i] = output
