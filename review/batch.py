@@ -108,6 +108,8 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
                         memory) or work
         if work == MODEL:
             break
+    if second_id is not None and work is not None:
+        registry.resolve(second_id, registry.SECOND_ROLE)  # a wrong name fails here, at once
     if work is None:
         engines = (None, None, None)  # nothing to do: don't pay for loading a model
     else:
@@ -119,7 +121,6 @@ def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | No
     translator, summarizer, gloss = engines
     second = None
     if second_id is not None and work is not None:
-        registry.resolve(second_id, registry.SECOND_ROLE)  # a wrong name fails here, at once
         # Loaded on the first segment that needs a second opinion, in this process.
         second = OnDemandTranslator(lambda: registry.get_second_translator(second_id, engine))
     try:
