@@ -71,6 +71,7 @@ def on_confirm(article_id: str, target, view: dict, box_key: str, then: int | No
 
 def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
     if _decide(article_id, target, "reject", view, None):
+        go(article_id, then)
         if view["status"] in APPROVED:
             _sync_repetitions(article_id, target)
 
