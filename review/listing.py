@@ -24,6 +24,7 @@ import json
 import os
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Iterable
@@ -32,7 +33,7 @@ from review.article import STATUSES, Article
 
 INDEX = Path(".index") / "listing.json"
 FORMAT = "review-listing"
-VERSION = 2  # bump when ArticleSummary changes: an index of another version is rebuilt
+VERSION = 3  # bump when ArticleSummary changes: an index of another version is rebuilt
 RACY_NS = 2_000_000_000  # files younger than this when read are read again next time
 
 Signature = tuple[int, int, int]  # (size, mtime_ns, inode) of an article file
@@ -66,11 +67,14 @@ class ArticleSummary:
     # as one corpus: {"pairs": n, "chrf": [...], "ter": [edits, reference words]}; or None.
     effort: dict | None
     flags: dict[str, list[int]]  # check code -> [raised, dismissed] over reviewable segments
+    # For the overview page: [reviewer, day, action, count] per history entry kind (undos
+    # included), and [status, chrF bin, segments] of approved segments' post-edit chrF, where
+    # a bin is the lower edge of ten points (0, 10 … 90) and 100 is untouched machine output.
+    decisions: list
+    effort_bins: list
 
     @classmethod
     def from_article(cls, article: Article) -> ArticleSummary:
-        from review.metrics import edit_pairs
-
         reviewable = article.reviewable()
         pending = [s for s in reviewable if s.decision.status == "pending"]
         counts = article.counts()
@@ -80,8 +84,9 @@ class ArticleSummary:
                 count = flags.setdefault(flag.code, [0, 0])
                 count[0] += 1
                 count[1] += seg.dismissal_of(flag.code, flag.detail) is not None
-        effort = effort_stats(edit_pairs([article]))
+        effort, bins = _effort(article)
         score = effort_score([effort])
+        decisions = Counter((e.reviewer, (e.time or "")[:10], e.action) for e in article.history)
         return cls(
             id=article.id, title=article.title, content_hash=article.content_hash,
             revision=article.revision, updated=article.updated, **counts,
@@ -93,7 +98,8 @@ class ArticleSummary:
             second_due=sum(1 for s in reviewable if s.second_due),
             summary_state=article.summary_state(),
             summary_method=article.summary.method if article.summary else None,
-            chrf=score["chrf"], ter=score["ter"], effort=effort, flags=dict(sorted(flags.items())))
+            chrf=score["chrf"], ter=score["ter"], effort=effort, flags=dict(sorted(flags.items())),
+            decisions=[[*key, n] for key, n in sorted(decisions.items())], effort_bins=bins)
 
     # -- what the app's article list (review.ui.listing.ArticleEntry) shows -------------------
 
@@ -149,7 +155,9 @@ class ArticleSummary:
         if not (isinstance(data["id"], str) and isinstance(data["summary_state"], str)
                 and isinstance(data["summary_method"], (str, type(None)))
                 and all(_is_number(data[name]) or data[name] is None for name in ("chrf", "ter"))
-                and _valid_flags(data["flags"]) and _valid_effort(data["effort"])):
+                and _valid_flags(data["flags"]) and _valid_effort(data["effort"])
+                and _valid_rows(data["decisions"], (str, str, str, int))
+                and _valid_rows(data["effort_bins"], (str, int, int))):
             raise ValueError("malformed summary")
         return cls(**data)
 
@@ -219,16 +227,39 @@ def effort_stats(pairs: list[tuple[str, str]]) -> dict | None:
     Both metrics score a corpus from the sum of its sentences' statistics, so the sums of
     several articles give exactly ``review.metrics.post_edit_effort`` of all their pairs.
     """
+    return _pair_stats(pairs)[0]
+
+
+def _pair_stats(pairs: list[tuple[str, str]]) -> tuple[dict | None, list]:
+    """(``effort_stats`` of the pairs, each kept pair's chrF statistics)."""
     pairs = [(machine, final) for machine, final in pairs if machine is not None and final]
     if not pairs:
-        return None
+        return None, []
     from sacrebleu.metrics import CHRF, TER
 
     machine, final = [p[0] for p in pairs], [[p[1] for p in pairs]]
     chrf = CHRF()._extract_corpus_statistics(machine, final)
     ter = TER()._extract_corpus_statistics(machine, final)
-    return {"pairs": len(pairs), "chrf": [sum(col) for col in zip(*chrf)],
-            "ter": [sum(col) for col in zip(*ter)]}
+    return ({"pairs": len(pairs), "chrf": [sum(col) for col in zip(*chrf)],
+             "ter": [sum(col) for col in zip(*ter)]}, chrf)
+
+
+def _effort(article: Article) -> tuple[dict | None, list]:
+    """The article's ``effort_stats`` and its [status, chrF bin, segments] rows."""
+    from review.metrics import edit_segments
+
+    segments = edit_segments(article)
+    stats, per_pair = _pair_stats([(s.machine.text, s.decision.text) for s in segments])
+    if not per_pair:
+        return stats, []
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    bins = Counter()
+    for seg, pair in zip(segments, per_pair):
+        score = chrf._compute_score_from_stats(pair).score
+        bins[(seg.decision.status, 100 if score >= 100 else int(score // 10) * 10)] += 1
+    return stats, [[*key, n] for key, n in sorted(bins.items())]
 
 
 def effort_score(stats: Iterable[dict | None]) -> dict[str, float | None]:
@@ -367,6 +398,14 @@ def _valid_flags(flags) -> bool:
     return isinstance(flags, dict) and all(
         isinstance(v, list) and len(v) == 2 and all(_is_int(n) for n in v)
         for v in flags.values())
+
+
+def _valid_rows(rows, types: tuple) -> bool:
+    """A list of lists whose items have ``types`` (bools are not ints)."""
+    return isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == len(types)
+        and all(isinstance(v, t) and not (t is int and isinstance(v, bool))
+                for v, t in zip(row, types)) for row in rows)
 
 
 def _valid_effort(effort) -> bool:

@@ -26,7 +26,13 @@ def edit_pairs(articles: Iterable[Article]) -> list[tuple[str, str]]:
     accepts most segments look like one who rewrites everything.
     """
     return [(seg.machine.text, seg.decision.text)
-            for article in articles for seg in article.reviewable()
+            for article in articles for seg in edit_segments(article)]
+
+
+def edit_segments(article: Article) -> list:
+    """The article's approved segments with machine output and a final text: the pairs of
+    ``edit_pairs``."""
+    return [seg for seg in article.reviewable()
             if seg.machine and seg.decision.status in ("accepted", "corrected")
             and seg.decision.text]
 

@@ -389,6 +389,11 @@ def test_overview_page_charts_the_store_with_csv_downloads(page, server, store_r
         button(page, "csv:decisions").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0] == "reviewer,day,action,decisions" and "carla" in text
+    with page.expect_download() as download:  # one row per segment, made on the click
+        button(page, "csv:effort").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "article,segment,status,chrf,ter"
+    assert any(line.startswith(f"{article_id},0,corrected,") for line in lines)
 
 
 def test_untrusted_text_renders_as_plain_text(page, server, store_root, tiny_marian):

@@ -6,6 +6,7 @@ import io
 
 from review.article import Flag, MachineOutput
 from review.ingest import article_from_text
+from review import listing
 from review.store import ArticleStore
 from review.ui import overview
 
@@ -32,21 +33,51 @@ def reviewed_article(store: ArticleStore) -> str:
 def test_tables_count_what_reviewers_did(store_dir):
     store = ArticleStore(store_dir)
     reviewed_article(store)
-    tables = overview.tables(store.scan()[0])
-    progress = {r["status"]: r["segments"] for r in tables["progress"]}
-    assert progress == {"pending": 1, "accepted": 1, "corrected": 1, "rejected": 0}
-    assert tables["flags"] == [{"code": "name_added", "raised": 1, "dismissed": 1},
-                               {"code": "number_missing", "raised": 1, "dismissed": 0}]
-    assert [(r["reviewer"], r["action"], r["decisions"]) for r in tables["decisions"]] == [
-        ("anna", "accept", 1), ("ben", "correct", 1)]
-    effort = {r["segment"]: r for r in tables["effort"]}
-    assert effort[0]["chrf"] == 100.0 and effort[0]["ter"] == 0.0
-    assert effort[1]["chrf"] < 60 and effort[1]["ter"] > 50
+    store.undo("regeln", 0, "anna")
+    for fresh in (True, False):  # read from the articles, then from the saved index
+        if fresh:
+            listing.forget()
+        tables = overview.tables(listing.summaries(store)[0])
+        progress = {r["status"]: r["segments"] for r in tables["progress"]}
+        assert progress == {"pending": 2, "accepted": 0, "corrected": 1, "rejected": 0}
+        assert tables["flags"] == [{"code": "name_added", "raised": 1, "dismissed": 1},
+                                   {"code": "number_missing", "raised": 1, "dismissed": 0}]
+        assert [(r["reviewer"], r["action"], r["decisions"]) for r in tables["decisions"]] == [
+            ("anna", "accept", 1), ("anna", "undo", 1), ("ben", "correct", 1)]
+        corrected = overview.effort_rows(store.scan()[0])
+        assert [(r["segment"], r["status"]) for r in corrected] == [(1, "corrected")]
+        assert corrected[0]["chrf"] < 60 and corrected[0]["ter"] > 50
+        # The chart's bins hold the same segments as the per-segment table.
+        assert tables["effort"] == [{"status": "corrected",
+                                     "chrf": int(corrected[0]["chrf"] // 10) * 10,
+                                     "segments": 1}]
+
+
+def test_untouched_machine_output_is_the_100_bin(store_dir):
+    store = ArticleStore(store_dir)
+    reviewed_article(store)
+    bins = overview.effort_bin_rows(listing.summaries(store)[0])
+    assert {"status": "accepted", "chrf": 100, "segments": 1} in bins
+
+
+def test_progress_chart_keeps_the_articles_with_most_left_to_review(store_dir):
+    store = ArticleStore(store_dir)
+    reviewed_article(store)
+    for n in range(3):
+        store.add(article_from_text(f"Artikel {n}\n\n" + "Ein Satz hier. " * (n + 1),
+                                    id=f"extra-{n}"))
+    listed = listing.summaries(store)[0]
+    pending = {s.id: s.pending for s in listed}
+    assert pending["extra-0"] > pending["regeln"] == 1
+    assert [s.id for s in overview.most_to_review(listed, 3)] == \
+        sorted(pending, key=lambda i: (-pending[i], i))[:3]
+    assert "regeln" not in [s.id for s in overview.most_to_review(listed, 3)]
+    assert overview.totals(listed)["pending"] == sum(s.pending for s in listed)
 
 
 def test_csv_download_neutralises_formulas(store_dir):
     store = ArticleStore(store_dir)
     reviewed_article(store)
-    text = overview.csv_text(overview.progress_rows(store.scan()[0]))
+    text = overview.csv_text(overview.progress_rows(listing.summaries(store)[0]))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["title"] == "'=SUM(A1)" and rows[0]["segments"].isdigit()

@@ -1,70 +1,87 @@
 """The overview's tables: progress per article, flags by code, decisions per reviewer and day,
-and post-edit effort per corrected segment. Plain rows, so the charts and CSVs share them.
+and post-edit effort. Plain rows, so the charts and CSVs share them.
+
+All but the per-segment effort table come from the listing index
+(``review.listing.ArticleSummary``), so the page costs one stat per article file, not a parse.
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Iterable
 
-from review.article import APPROVED, Article
+from review.article import STATUSES, Article
 
 TABLES = ("progress", "flags", "decisions", "effort")
 
 
-def progress_rows(articles: Iterable[Article]) -> list[dict]:
+def progress_rows(summaries: Iterable) -> list[dict]:
     """One row per article and status: how many reviewable segments are in it."""
-    rows = []
-    for article in articles:
-        for status, count in article.counts().items():
-            rows.append({"article": article.id, "title": article.title, "status": status,
-                         "segments": count})
-    return rows
+    return [{"article": s.id, "title": s.title, "status": status, "segments": count}
+            for s in summaries for status, count in s.counts().items()]
 
 
-def flag_rows(articles: Iterable[Article]) -> list[dict]:
+def most_to_review(summaries: Iterable, limit: int) -> list:
+    """The ``limit`` articles with the most pending segments (then by id)."""
+    return sorted(summaries, key=lambda s: (-s.pending, s.id))[:limit]
+
+
+def totals(summaries: Iterable) -> dict[str, int]:
+    """Reviewable segments per status over every article."""
+    counts = Counter()
+    for summary in summaries:
+        counts.update(summary.counts())
+    return {status: counts[status] for status in STATUSES}
+
+
+def flag_rows(summaries: Iterable) -> list[dict]:
     """Per flag code: raised on reviewable segments, and how many of those were dismissed."""
     raised, dismissed = Counter(), Counter()
-    for article in articles:
-        for seg in article.reviewable():
-            standing = {(f.code, f.detail) for f in seg.active_flags}
-            for flag in seg.flags:
-                raised[flag.code] += 1
-                dismissed[flag.code] += (flag.code, flag.detail) not in standing
+    for summary in summaries:
+        for code, (up, gone) in summary.flags.items():
+            raised[code] += up
+            dismissed[code] += gone
     return [{"code": code, "raised": raised[code], "dismissed": dismissed[code]}
             for code in sorted(raised, key=lambda c: (-raised[c], c))]
 
 
-def decision_rows(articles: Iterable[Article]) -> list[dict]:
+def decision_rows(summaries: Iterable) -> list[dict]:
     """Decisions (undos included) per reviewer, day and action, from every history."""
     counts = Counter()
-    for article in articles:
-        for entry in article.history:
-            counts[(entry.reviewer, (entry.time or "")[:10], entry.action)] += 1
+    for summary in summaries:
+        for who, day, action, n in summary.decisions:
+            counts[(who, day, action)] += n
     return [{"reviewer": who, "day": day, "action": action, "decisions": n}
             for (who, day, action), n in sorted(counts.items())]
 
 
+def effort_bin_rows(summaries: Iterable) -> list[dict]:
+    """Approved segments per status and post-edit chrF bin (lower edge; 100 = untouched)."""
+    counts = Counter()
+    for summary in summaries:
+        for status, low, n in summary.effort_bins:
+            counts[(status, low)] += n
+    return [{"status": status, "chrf": low, "segments": n}
+            for (status, low), n in sorted(counts.items())]
+
+
 def effort_rows(articles: Iterable[Article]) -> list[dict]:
-    """chrF and TER of each approved segment's machine output against its final English."""
+    """chrF and TER of each approved segment's machine output against its final English
+    (reads the articles: for the CSV download, made when it is asked for)."""
     from sacrebleu.metrics import CHRF, TER
 
+    from review.metrics import edit_segments
+
     chrf, ter = CHRF(), TER()
-    rows = []
-    for article in articles:
-        for seg in article.reviewable():
-            final = seg.decision.text
-            if seg.machine is None or seg.decision.status not in APPROVED or not final:
-                continue
-            rows.append({"article": article.id, "segment": seg.index,
-                         "status": seg.decision.status,
-                         "chrf": round(chrf.sentence_score(seg.machine.text, [final]).score, 1),
-                         "ter": round(ter.sentence_score(seg.machine.text, [final]).score, 1)})
-    return rows
+    return [{"article": article.id, "segment": seg.index, "status": seg.decision.status,
+             "chrf": round(chrf.sentence_score(seg.machine.text, [seg.decision.text]).score, 1),
+             "ter": round(ter.sentence_score(seg.machine.text, [seg.decision.text]).score, 1)}
+            for article in articles for seg in edit_segments(article)]
 
 
-def tables(articles: list[Article]) -> dict[str, list[dict]]:
-    return {"progress": progress_rows(articles), "flags": flag_rows(articles),
-            "decisions": decision_rows(articles), "effort": effort_rows(articles)}
+def tables(summaries: list) -> dict[str, list[dict]]:
+    """The tables the charts draw, from listing summaries (effort as chrF bins)."""
+    return {"progress": progress_rows(summaries), "flags": flag_rows(summaries),
+            "decisions": decision_rows(summaries), "effort": effort_bin_rows(summaries)}
 
 
 def csv_text(rows: list[dict]) -> str:
