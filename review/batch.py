@@ -160,7 +160,7 @@ def _run_turns(ids, store, translator, summary, summarizer, gloss, force, on_art
                 # Under --force, an article another run changed while we waited is fresh.
                 result = translate_one(store, turn.id, translator, summary, summarizer, gloss,
                                        force and not turn.changed, start, on_segment,
-                                       save_every=save_every, lock=False, second=second)
+                                       save_every=save_every, second=second)
             if expect:
                 translator.forget(turn.id)  # guesses for it never asked for: not needed now
             results.append(result)
@@ -340,42 +340,11 @@ def translate_one(store: ArticleStore, article_id: str, translator, summary: str
                   summarizer=None, glossary=None, force: bool = False,
                   on_article: Callable[[str, int], None] | None = None,
                   on_segment: SegmentProgress | None = None, *, save_every: int = CHUNK,
-                  lock: bool = True,
-                  on_wait: Callable[[str], None] | None = None,
                   second=None) -> ArticleResult:
-    """One article, its failure caught and reported in the result, never raised.
-
-    With ``lock`` (the default) it takes the article's job lock; if another run holds it,
-    ``on_wait(id)`` is called and the lock awaited, then the article is read again and skipped
-    if that run finished it. ``lock=False`` is for a caller already holding the lock.
+    """One article whose job lock the caller holds (``in_lock_order``), its failure caught
+    and reported in the result, never raised. Skipped when already done (unless ``force``).
     ``second`` is the second-opinion translator, if any (``pipeline.translate_article``).
     """
-    if not lock:
-        return _translate_locked(store, article_id, translator, summary, summarizer, glossary,
-                                 force, on_article, on_segment, save_every, second)
-    try:
-        with job_lock(store, article_id, wait=False) as held:
-            if held:
-                return _translate_locked(store, article_id, translator, summary, summarizer,
-                                         glossary, force, on_article, on_segment, save_every,
-                                         second)
-        seen = _revision(store, article_id)
-        if on_wait:
-            on_wait(article_id)
-        with job_lock(store, article_id, wait=True):
-            changed = _revision(store, article_id) != seen
-            return _translate_locked(store, article_id, translator, summary, summarizer,
-                                     glossary, force and not changed, on_article, on_segment,
-                                     save_every, second)
-    except ReviewError as err:  # the lock itself: a bad id or an unwritable store
-        return ArticleResult(article_id, "failed", error=str(err))
-
-
-def _translate_locked(store: ArticleStore, article_id: str, translator, summary: str,
-                      summarizer, glossary, force: bool,
-                      on_article: Callable[[str, int], None] | None,
-                      on_segment: SegmentProgress | None, save_every: int,
-                      second=None) -> ArticleResult:
     from review.pipeline import todo_segments, translate_article
 
     started = time.perf_counter()

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from review.batch import translate_articles, translate_one
+from review.batch import translate_articles, translate_ids, translate_one
 from review.ingest import load_path
 from review.pipeline import job_lock
 from review.store import ArticleStore
@@ -106,16 +106,17 @@ def test_an_article_another_run_translates_is_awaited_then_skipped(tiny_marian, 
     translator = registry.get_translator(str(tiny_marian))
     waiting = threading.Event()
     with job_lock(store, article_id, wait=False):
-        thread, box = _in_thread(translate_one, store, article_id, translator, "none",
-                                 force=True, on_wait=lambda _id: waiting.set())
+        thread, box = _in_thread(translate_ids, [article_id], store=store,
+                                 mt_model=str(tiny_marian), summary="none", force=True,
+                                 on_wait=lambda *_: waiting.set())
         assert waiting.wait(30)
         # Meanwhile "the other run" (we, holding the lock) translates the article.
-        other = translate_one(store, article_id, translator, "none", lock=False)
+        other = translate_one(store, article_id, translator, "none")
         assert other.status == "translated"
         revision = store.get(article_id).revision
     thread.join(120)
     # Even under --force, work another run did while we waited is not done again.
-    assert box["value"].status == "skipped"
+    assert [r.status for r in box["value"]] == ["skipped"]
     assert store.get(article_id).revision == revision
 
 

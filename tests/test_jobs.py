@@ -121,7 +121,7 @@ def test_ids_already_queued_or_running_are_not_queued_twice(tiny_marian, runner,
         assert runner.busy_ids() == {first, second}
         assert runner.active().id == job.id  # the running one comes first
         # "The CLI run" finishes the article while the job waits for it.
-        done = translate_one(store, first, get_translator(str(tiny_marian)), "none", lock=False)
+        done = translate_one(store, first, get_translator(str(tiny_marian)), "none")
         assert done.status == "translated"
         revision = store.get(first).revision
     assert runner.wait(job.id, 120).message == "Finished: 0 translated, 1 already done"
