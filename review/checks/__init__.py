@@ -5,9 +5,12 @@ Each check returns ``Flag(code, detail)`` objects with a stable code:
 ``number_format``/``number_scale``, ``name_added``, ``quote_missing``, ``length_short``/
 ``length_long``, ``repetition``, ``low_similarity``, ``low_confidence``, ``glossary_term``,
 ``empty_source``; with a translation memory also ``inconsistent_translation`` and
-``inconsistent_source`` (``review.checks.consistency``). The risk formula is documented in
-``review.checks.risk``; the thresholds are calibrated by ``scripts/calibrate_checks.py`` on
-newstest2014.
+``inconsistent_source`` (``review.checks.consistency``); with the translation model's scores
+``low_agreement``; with a second model's English ``second_opinion_differs``
+(``review.checks.second_opinion``). Every code, its weight and its plain words are one table,
+``review.checks.registry``. The risk formula is documented in ``review.checks.risk``; the
+thresholds are calibrated by ``scripts/calibrate_checks.py`` on newstest2014, the agreement and
+second-opinion ones by ``scripts/calibrate_agreement.py`` where real weights exist.
 """
 from review.checks.core import CheckResult, check_article, check_pairs
 from review.checks.glossary import Glossary, GlossaryEntry, load_glossary, parse_glossary
