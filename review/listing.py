@@ -34,6 +34,7 @@ from review.article import STATUSES, Article
 INDEX = Path(".index") / "listing.json"
 FORMAT = "review-listing"
 VERSION = 3  # bump when ArticleSummary changes: an index of another version is rebuilt
+RISKIEST = 5  # pending segments per article kept for the overview, riskiest first
 RACY_NS = 2_000_000_000  # files younger than this when read are read again next time
 
 Signature = tuple[int, int, int]  # (size, mtime_ns, inode) of an article file
@@ -72,6 +73,9 @@ class ArticleSummary:
     # a bin is the lower edge of ten points (0, 10 … 90) and 100 is untouched machine output.
     decisions: list
     effort_bins: list
+    # The RISKIEST pending segments with a risk above 0: [index, risk, [active flag codes]],
+    # riskiest first, for the overview's "where to look first".
+    riskiest: list
 
     @classmethod
     def from_article(cls, article: Article) -> ArticleSummary:
@@ -99,7 +103,8 @@ class ArticleSummary:
             summary_state=article.summary_state(),
             summary_method=article.summary.method if article.summary else None,
             chrf=score["chrf"], ter=score["ter"], effort=effort, flags=dict(sorted(flags.items())),
-            decisions=[[*key, n] for key, n in sorted(decisions.items())], effort_bins=bins)
+            decisions=[[*key, n] for key, n in sorted(decisions.items())], effort_bins=bins,
+            riskiest=_riskiest(pending))
 
     # -- what the app's article list (review.ui.listing.ArticleEntry) shows -------------------
 
@@ -157,7 +162,8 @@ class ArticleSummary:
                 and all(_is_number(data[name]) or data[name] is None for name in ("chrf", "ter"))
                 and _valid_flags(data["flags"]) and _valid_effort(data["effort"])
                 and _valid_rows(data["decisions"], (str, str, str, int))
-                and _valid_rows(data["effort_bins"], (str, int, int))):
+                and _valid_rows(data["effort_bins"], (str, int, int))
+                and _valid_riskiest(data["riskiest"])):
             raise ValueError("malformed summary")
         return cls(**data)
 
@@ -398,6 +404,20 @@ def _valid_flags(flags) -> bool:
     return isinstance(flags, dict) and all(
         isinstance(v, list) and len(v) == 2 and all(_is_int(n) for n in v)
         for v in flags.values())
+
+
+def _riskiest(pending: list) -> list:
+    """``ArticleSummary.riskiest`` of an article's pending segments."""
+    risky = sorted((s for s in pending if s.risk), key=lambda s: (-s.risk, s.index))
+    return [[s.index, s.risk, sorted({f.code for f in s.active_flags})]
+            for s in risky[:RISKIEST]]
+
+
+def _valid_riskiest(rows) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(row, list) and len(row) == 3 and _is_int(row[0]) and _is_number(row[1])
+        and isinstance(row[2], list) and all(isinstance(code, str) for code in row[2])
+        for row in rows)
 
 
 def _valid_rows(rows, types: tuple) -> bool:

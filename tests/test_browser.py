@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -394,6 +395,17 @@ def test_overview_page_charts_the_store_with_csv_downloads(page, server, store_r
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "article,segment,status,chrf,ter"
     assert any(line.startswith(f"{article_id},0,corrected,") for line in lines)
+
+    # "Where to look first": the riskiest pending segment's link opens it for review.
+    expect(page.get_by_text("Where to look first")).to_be_visible(timeout=WAIT)
+    link = page.locator("a[href*='?article=']").first
+    href = link.get_attribute("href")
+    query = parse_qs(urlsplit(href).query)
+    target, index = query["article"][0], int(query["segment"][0])
+    stored_seg = next(s for s in stored(store_root, target)["segments"] if s["index"] == index)
+    assert stored_seg["decision"]["status"] == "pending" and stored_seg["risk"] > 0
+    page.goto(urljoin(server + "overview", href))
+    appserver.editor_ready(page, target, index, timeout=WAIT)
 
 
 def test_untrusted_text_renders_as_plain_text(page, server, store_root, tiny_marian):

@@ -81,3 +81,25 @@ def test_csv_download_neutralises_formulas(store_dir):
     text = overview.csv_text(overview.progress_rows(listing.summaries(store)[0]))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["title"] == "'=SUM(A1)" and rows[0]["segments"].isdigit()
+
+
+def test_where_to_look_first_lists_the_riskiest_pending_segments_of_every_article(store_dir):
+    store = ArticleStore(store_dir)
+    reviewed_article(store)  # segment 2 pending; 0 accepted, 1 corrected
+    other = store.add(article_from_text(GERMAN.replace("Montag", "Dienstag"), id="andere"))
+
+    def risks(values):
+        def put(article):
+            for seg in article.segments:
+                seg.risk = values.get(seg.index, 0.0)
+        return put
+
+    store.update("regeln", risks({0: 0.99, 2: 0.6}))  # 0 is decided: not listed
+    store.update(other.id, risks({0: 0.9, 1: 0.3}))
+    store.update(other.id, lambda a: setattr(a.segment(0), "flags",
+                                             [Flag("number_mismatch", "12 → 13")]))
+    rows = overview.riskiest_rows(listing.summaries(store)[0], 3)
+    assert [(r["article"], r["segment"], r["risk"]) for r in rows] == [
+        ("andere", 0, 0.9), ("regeln", 2, 0.6), ("andere", 1, 0.3)]
+    assert rows[0]["flags"] == "A number differs between German and English"
+    assert overview.riskiest_rows(listing.summaries(store)[0], 1) == rows[:1]

@@ -33,6 +33,16 @@ def totals(summaries: Iterable) -> dict[str, int]:
     return {status: counts[status] for status in STATUSES}
 
 
+def riskiest_rows(summaries: Iterable, limit: int) -> list[dict]:
+    """The ``limit`` riskiest pending segments of the store: where to look first."""
+    from review.checks.describe import describe
+
+    rows = [{"article": s.id, "title": s.title, "segment": index, "risk": risk,
+             "flags": "; ".join(describe(code)[0] for code in codes)}
+            for s in summaries for index, risk, codes in s.riskiest]
+    return sorted(rows, key=lambda r: (-r["risk"], r["article"], r["segment"]))[:limit]
+
+
 def flag_rows(summaries: Iterable) -> list[dict]:
     """Per flag code: raised on reviewable segments, and how many of those were dismissed."""
     raised, dismissed = Counter(), Counter()

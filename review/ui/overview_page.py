@@ -13,6 +13,7 @@ from review.ui import overview
 from review.ui.session import md
 
 TOP = 25  # articles in the progress chart: those with the most left to review
+LOOK_FIRST = 15  # riskiest pending segments listed first, each a link to it
 TITLES = {"progress": "Progress across articles", "flags": "Flags by check",
           "decisions": "Decisions per reviewer per day",
           "effort": "Post-edit effort of approved segments (chrF: 100 = untouched)"}
@@ -27,6 +28,7 @@ def page() -> None:
     store = ArticleStore()
     st.markdown("#### Overview")
     listed, problems = article_summaries(store)
+    look_first(overview.riskiest_rows(listed, LOOK_FIRST))
     data = overview.tables(listed)
     shown = {s.id for s in overview.most_to_review(listed, TOP)} if len(listed) > TOP else None
     status = alt.Color("status:N", scale=alt.Scale(domain=list(STATUS_COLOURS),
@@ -63,6 +65,33 @@ def page() -> None:
     for line in problems:
         st.caption(md(f"Not counted: {line}"))
     st.caption(md(f"Store: {store.root.resolve()}"))
+
+
+def look_first(rows: list[dict]) -> None:
+    """The riskiest pending segments of the store, each a link that opens it for review."""
+    st.markdown("**Where to look first**")
+    if not rows:
+        return st.caption("No pending segment carries any risk.")
+    st.caption("The riskiest pending segments of all articles; a link opens the segment on "
+               "the review page in a new tab.")
+    lines = [f"{number}. **{row['risk']:.2f}** [{md(row['title'] or row['article'])} "
+             f"§{row['segment']}]({segment_link(row['article'], row['segment'])})"
+             + (f" · {md(row['flags'])}" if row["flags"] else "")
+             for number, row in enumerate(rows, 1)]
+    st.markdown("\n".join(lines))
+
+
+def segment_link(article_id: str, segment: int) -> str:
+    """A link to a segment on the review page (the app's default page), with the reviewer's
+    name where names are typed in."""
+    from urllib.parse import urlencode
+
+    from review import auth
+
+    query = {"article": article_id, "segment": segment}
+    if auth.mode() == "open" and (st.session_state.get("reviewer") or "").strip():
+        query["reviewer"] = st.session_state["reviewer"].strip()
+    return "./?" + urlencode(query)
 
 
 def _totals_line(listed: list, shown: set | None) -> str:
