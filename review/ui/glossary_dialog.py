@@ -31,6 +31,8 @@ def glossary_dialog() -> None:
             "note": st.column_config.TextColumn("note")},
         column_order=("de", "en", "keep", "note"))
     rows = [dict(row) for row in edited]
+    count = sum(1 for row in rows if str(row.get("de") or "").strip())
+    st.caption(f"{count} term{'' if count == 1 else 's'}")
     unanswered = actions.unanswered_terms(rows)
     if st.session_state.get(ASK) and unanswered:
         terms = ", ".join(unanswered)

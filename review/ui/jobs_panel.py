@@ -91,7 +91,9 @@ def panel() -> None:
 @st.fragment(run_every=POLL)
 def live() -> None:
     job = runner().active()
-    mark = (job.id, job.articles_done) if job else None
+    # Repetition jobs change other articles only: they need no redraw of the page, which
+    # would also drop what the reviewer is typing into an open dialog (the glossary).
+    mark = (job.id, job.articles_done) if job and job.kind != "repetitions" else None
     seen = st.session_state.get("job_seen")
     st.session_state["job_seen"] = mark
     if seen is not None and mark != seen:

@@ -82,6 +82,8 @@ _FOCUS = """
     return document.querySelector("." + key + ' [class*="st-key-undo-"]:not([data-stale="true"])');
   }
   function focus() {
+    // A dialog (the glossary) has the reviewer's attention: never take the focus from it.
+    if (document.querySelector('[role="dialog"]')) { return; }
     var box = document.querySelector("." + key + " textarea");
     if (!box || !ready()) { if (tries++ < 100) { setTimeout(focus, 30); } return; }
     box.scrollIntoView({block: "center"});
