@@ -6,13 +6,18 @@ import streamlit as st
 from review.errors import ReviewError
 from review.store import ArticleStore
 from review.ui import actions, jobs_panel
-from review.ui.session import flash, md
+from review.ui.session import DIALOG_OPEN, flash, md
 
 ASK = "glossary_ask"  # German terms without English, waiting for "keep them as they are?"
 
 
-@st.dialog("Glossary", width="large")
+def _closed() -> None:
+    st.session_state.pop(DIALOG_OPEN, None)
+
+
+@st.dialog("Glossary", width="large", on_dismiss=_closed)
 def glossary_dialog() -> None:
+    st.session_state[DIALOG_OPEN] = True
     store = ArticleStore()
     st.caption("German term (any inflection) → required English; `|` separates accepted "
                "alternatives. Tick *keep as is* for names and terms that must stay German.")
@@ -55,6 +60,7 @@ def save(store: ArticleStore, rows: list[dict]) -> None:
         return
     st.session_state.pop(ASK, None)
     st.session_state.pop("glossary_rows", None)
+    st.session_state.pop(DIALOG_OPEN, None)
     jobs_panel.start_recheck()
     flash("top", "success", f"Saved {count} glossary term(s); every article is being "
                             "re-checked in the background.")

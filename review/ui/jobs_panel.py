@@ -10,7 +10,7 @@ import time
 import streamlit as st
 
 from review.store import ArticleStore
-from review.ui.session import flash, md, settings
+from review.ui.session import DIALOG_OPEN, flash, md, settings
 
 SHOW_FINISHED = 120  # seconds a finished job's result stays in the sidebar
 POLL = 1.0  # seconds between progress updates while a job runs
@@ -96,7 +96,7 @@ def live() -> None:
     mark = (job.id, job.articles_done) if job and job.kind != "repetitions" else None
     seen = st.session_state.get("job_seen")
     st.session_state["job_seen"] = mark
-    if seen is not None and mark != seen:
+    if seen is not None and mark != seen and not st.session_state.get(DIALOG_OPEN):
         st.rerun()  # an article finished, or the job: show what it stored
     if job is None:
         return

@@ -14,6 +14,11 @@ FLASH = "flash"  # {"where": place, "kind": ..., "text": ...} from the last clic
 DRAFTS = "drafts"  # English box key -> text typed but not confirmed yet
 
 
+# Set while a dialog (the glossary) is open: a redraw of the whole app would leave it stale
+# and drop what the reviewer is typing into it, so the live job panel waits.
+DIALOG_OPEN = "dialog_open"
+
+
 def md(text: str | None) -> str:
     return escape_markdown(text or "")
 
