@@ -15,7 +15,7 @@ from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.models import allowed_choice
-from review.ui.session import flash, md, read_url, settings, show_flash
+from review.ui.session import DIALOG_OPEN, flash, md, read_url, settings, show_flash
 
 PAGE = 25  # articles listed in the sidebar at once
 
@@ -197,6 +197,8 @@ def main() -> None:
         st.error(refusal)
         st.stop()
     login_gate()
+    # A full run closes any dialog it does not open again (the glossary button reopens it).
+    st.session_state.pop(DIALOG_OPEN, None)
     read_url()  # before the reviewer box: a link may fill it in
     pages = st.navigation([st.Page(review_page, title="Review", icon="📝", default=True),
                            st.Page(overview_page.page, title="Overview", icon="📊",
