@@ -97,8 +97,9 @@ def test_check_list_json_is_the_registry_and_each_entry_names_a_real_function():
     import subprocess
     import sys
 
+    from review import faithfulness
     from review.checks.describe import DESCRIPTIONS
-    from review.checks.registry import CHECKS
+    from review.checks.registry import CHECKS, SUMMARY_CODES
 
     out = subprocess.run([sys.executable, "-m", "review", "check", "--list", "--json"],
                          capture_output=True, text=True, check=True).stdout
@@ -107,5 +108,9 @@ def test_check_list_json_is_the_registry_and_each_entry_names_a_real_function():
     assert {i["code"]: i["weight"] for i in listed if i["weight"] is not None} == WEIGHTS
     assert {i["code"]: i["description"] for i in listed} == {
         code: title for code, (title, _why) in DESCRIPTIONS.items()}
-    for check in CHECKS:  # the function named for each code exists
-        assert callable(check.function()), check.code
+    raisers = {code.code: check.function for check in CHECKS for code in check.codes}
+    raisers.update((code.code, faithfulness.faithfulness_flags) for code in SUMMARY_CODES)
+    assert {code.code for code in SUMMARY_CODES} == {faithfulness.NUMBER_CODE,
+                                                     faithfulness.NAME_CODE}
+    for item in listed:  # a real function raises each code
+        assert callable(raisers[item["code"]]), item["code"]

@@ -1,4 +1,4 @@
-"""Quality checks on German→English segments and a risk score per segment.
+"""Quality checks on German/English segments and a risk score per segment.
 
 Each check returns ``Flag(code, detail)`` objects with a stable code:
 ``empty_output``, ``untranslated``, ``number_mismatch``/``number_missing``/``number_added``/
@@ -6,9 +6,15 @@ Each check returns ``Flag(code, detail)`` objects with a stable code:
 ``length_long``, ``repetition``, ``low_similarity``, ``low_confidence``, ``glossary_term``,
 ``empty_source``; with a translation memory also ``inconsistent_translation`` and
 ``inconsistent_source`` (``review.checks.consistency``); with the translation model's scores
-``low_agreement``; with a second model's English ``second_opinion_differs``
-(``review.checks.second_opinion``). Every code, its weight and its plain words are one table,
-``review.checks.registry``. The risk formula is documented in ``review.checks.risk``; the
+``low_agreement`` (``review.checks.agreement``); with a second model's English
+``second_opinion_differs`` (``review.checks.second_opinion``).
+
+The checks are one table, ``review.checks.registry.CHECKS``, and its loop (``registry.run``) is
+what runs them: each ``Check`` holds the function, every code it may raise with its weight in
+the risk and its plain words, and what it needs (the German, a similarity, a glossary, a
+memory...). To add a check, write its function (here or in a new module of this package), add
+one ``Check`` to the table and a test that raises each of its codes; a code the function raises
+but does not declare is refused. The risk formula is documented in ``review.checks.risk``; the
 thresholds are calibrated by ``scripts/calibrate_checks.py`` on newstest2014, the agreement and
 second-opinion ones by ``scripts/calibrate_agreement.py`` where real weights exist.
 """

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Sequence
 
 from review.article import Article, Flag, Segment
-from review.checks import (consistency, entities, numbers, risk, second_opinion, similarity,
-                           surface)
+from review.checks import registry, risk, second_opinion, similarity
 from review.checks.glossary import Glossary, load_glossary
+from review.checks.registry import Pair
 
-
-# An empty or copied output is not worth checking against the memory (as in text_flags).
-WITHOUT_CONSISTENCY = ("empty_output", "untranslated", "empty_source")
+# The codes of the final checks: after them nothing else is checked, the memory's consistency
+# included (review.checks.registry.run).
+WITHOUT_CONSISTENCY = tuple(code.code for check in registry.CHECKS if check.final
+                            for code in check.codes)
 
 
 @dataclass
@@ -37,25 +38,11 @@ def text_flags(source: str, target: str, sim: float | None, confidence: float | 
                glossary: Glossary | None = None, agreement: float | None = None,
                second_chrf: float | None = None, second_model: str | None = None
                ) -> list[Flag]:
-    """Every flag for one pair whose similarity (and second-opinion chrF) is already known."""
-    if not source.strip():
-        return [Flag("empty_source", "the German is empty but the English is not")] \
-            if target.strip() else []
-    flags = surface.empty_flags(source, target) or surface.untranslated_flags(source, target)
-    if flags:
-        return flags  # nothing else is worth reading in an empty or copied output
-    flags += numbers.number_flags(source, target)
-    flags += entities.name_flags(source, target)
-    flags += entities.quote_flags(source, target)
-    flags += surface.length_flags(source, target)
-    flags += surface.repetition_flags(target)
-    flags += similarity.similarity_flags(sim)
-    flags += surface.confidence_flags(confidence)
-    flags += risk.agreement_flags(agreement)
-    flags += second_opinion.second_opinion_flags(second_chrf, second_model)
-    if glossary:
-        flags += glossary.flags(source, target)
-    return flags
+    """Every flag for one pair whose similarity (and second-opinion chrF) is already known:
+    the registry's checks, run without a memory."""
+    return registry.run(Pair(source, target, similarity=sim, confidence=confidence,
+                             agreement=agreement, second_chrf=second_chrf,
+                             second_model=second_model, glossary=glossary))
 
 
 def check_pairs(sources: Sequence[str], targets: Sequence[str],
@@ -93,10 +80,10 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
         sim, second = sims.get(i), seconds[i]
         chrf = second_opinion.chrf_between(target, second.text) \
             if second is not None and target.strip() else None
-        flags = text_flags(source, target, sim, confidences[i], glossary, agreements[i], chrf,
-                           second.model if second is not None else None)
-        if memory is not None and not any(f.code in WITHOUT_CONSISTENCY for f in flags):
-            flags += consistency.consistency_flags(source, target, memory, origins[i])
+        flags = registry.run(Pair(
+            source, target, similarity=sim, confidence=confidences[i], agreement=agreements[i],
+            second_chrf=chrf, second_model=second.model if second is not None else None,
+            glossary=glossary, memory=memory, origin=origins[i]))
         score = risk.risk(flags, sim, confidences[i], agreements[i], chrf) \
             if source.strip() else 0.0
         results.append(CheckResult(flags, None if sim is None else round(sim, 4), score,

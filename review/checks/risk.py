@@ -2,17 +2,19 @@
 
     risk = 1 - (1 - w_1)(1 - w_2)...(1 - w_n) (1 - s)
 
-where w_i is the weight of each fired flag code (counted once per code) and s is a soft term
-for a similarity or confidence that is low but not low enough to be flagged:
+where w_i is the weight of each fired flag code (counted once per code; the weights are
+``review.checks.registry``'s) and s is a soft term for a similarity or confidence that is low
+but not low enough to be flagged:
 
     s = 0.25 * clip((COMFORTABLE - similarity) / (COMFORTABLE - LOW), 0, 1)
       + 0.15 * clip((-0.8 - confidence) / 0.7, 0, 1)
       + 0.35 * clip((COMFORTABLE_AGREEMENT - agreement) / 1.5, 0, 1)
       + 0.3 * clip((COMFORTABLE_SECOND_OPINION - second) / 25, 0, 1)
 
-with the agreement span COMFORTABLE_AGREEMENT - AGREEMENT_THRESHOLD = 1.5, and ``second`` the
-chrF between the English and a second model's (``review.checks.second_opinion``), whose span
-COMFORTABLE_SECOND_OPINION - SECOND_OPINION_THRESHOLD is 25.
+with the agreement span COMFORTABLE_AGREEMENT - AGREEMENT_THRESHOLD = 1.5 (both in
+``review.checks.agreement``), and ``second`` the chrF between the English and a second model's
+(``review.checks.second_opinion``), whose span COMFORTABLE_SECOND_OPINION -
+SECOND_OPINION_THRESHOLD is 25.
 
 So an unflagged segment with a comfortable similarity scores 0, one flag scores its weight,
 and every further independent flag raises the score towards 1. A stored segment's risk
@@ -21,21 +23,15 @@ and every further independent flag raises the score towards 1. A stored segment'
 from __future__ import annotations
 
 from review.article import Flag, Segment
-from review.checks.registry import CHECKS
+from review.checks.agreement import AGREEMENT_THRESHOLD, COMFORTABLE_AGREEMENT
+from review.checks.agreement import agreement_flags  # noqa: F401 - callers still read it here
+from review.checks.registry import WEIGHTS
 from review.checks.second_opinion import (COMFORTABLE_SECOND_OPINION, SECOND_OPINION_THRESHOLD,
                                           segment_chrf)
 from review.checks.similarity import COMFORTABLE_SIMILARITY, LOW_SIMILARITY
 
-# Agreement is the mean log-probability per token of the English given the German under the
-# translation model. Below AGREEMENT_THRESHOLD the segment is flagged "low_agreement"; between
-# it and COMFORTABLE_AGREEMENT a soft term raises the risk. Not yet calibrated on opus-mt-de-en:
-# both come from the tiny test model (tests/test_agreement.py), whose own translations score
-# about -1.2 to -2.4 and other sentences' English -2.3 to -7.7; a model's own beam output
-# usually lies above -1.5. Change them here only: the check and the risk read these.
-AGREEMENT_THRESHOLD = -3.0
-COMFORTABLE_AGREEMENT = -1.5
-
-WEIGHTS = {check.code: check.weight for check in CHECKS if check.weight is not None}
+# A stored flag whose code is no longer registered (an older version's) still counts this much;
+# the checks themselves cannot raise an unregistered code (review.checks.registry.run).
 DEFAULT_WEIGHT = 0.4
 
 
@@ -87,12 +83,3 @@ def segment_risk(seg: Segment, second: float | None = None) -> float:
         return 0.0
     return risk(seg.active_flags, seg.similarity, english_confidence(seg), seg.agreement,
                 segment_chrf(seg) if second is None else second)
-
-
-def agreement_flags(agreement: float | None) -> list[Flag]:
-    """"low_agreement" when the model finds the English improbable for the German."""
-    if agreement is not None and agreement < AGREEMENT_THRESHOLD:
-        return [Flag("low_agreement", f"the translation model finds this English unlikely "
-                                      f"for this German (mean log-probability {agreement:.2f} "
-                                      f"< {AGREEMENT_THRESHOLD})")]
-    return []

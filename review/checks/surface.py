@@ -30,6 +30,13 @@ they we you our its are after before about over under through against without in
 very also only just there here when because if""".split())
 
 
+def empty_source_flags(source: str, target: str) -> list[Flag]:
+    """English where the German is blank: it cannot translate anything."""
+    if not source.strip() and target.strip():
+        return [Flag("empty_source", "the German is empty but the English is not")]
+    return []
+
+
 def empty_flags(source: str, target: str) -> list[Flag]:
     if source.strip() and not target.strip():
         return [Flag("empty_output", "the English is empty")]

@@ -64,17 +64,7 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
                           seconds=seconds)
     for line, result in enumerate(results, start=1):
         if as_json:
-            record = {"line": line, "flags": [{"code": f.code, "detail": f.detail}
-                                              for f in result.flags],
-                      "similarity": result.similarity, "risk": result.risk}
-            if mt_model:
-                record["agreement"] = (None if result.agreement is None
-                                       else round(result.agreement, 3))
-            if second_model:
-                second = seconds[line - 1]
-                record["second"] = None if second is None else second.text
-                record["second_chrf"] = result.second_chrf
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(_record(line, result, mt_model, seconds), ensure_ascii=False))
         elif result.flags:
             details = "; ".join(f"{f.code}: {f.detail}" for f in result.flags)
             click.echo(f"line {line} (risk {result.risk:.2f}): {details}")
@@ -82,6 +72,19 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
     if not as_json:
         click.echo(_summary(len(results), flagged))
     click.get_current_context().exit(1 if flagged else 0)
+
+
+def _record(line: int, result, mt_model: str | None, seconds: list | None) -> dict:
+    """One --json line: flags, similarity and risk, plus what --mt-model and --second-model add."""
+    record = {"line": line, "flags": [{"code": f.code, "detail": f.detail} for f in result.flags],
+              "similarity": result.similarity, "risk": result.risk}
+    if mt_model:
+        record["agreement"] = None if result.agreement is None else round(result.agreement, 3)
+    if seconds is not None:
+        second = seconds[line - 1]
+        record["second"] = None if second is None else second.text
+        record["second_chrf"] = result.second_chrf
+    return record
 
 
 def _translator(model: str, second: bool = False):
@@ -136,11 +139,11 @@ def _summary(total: int, flagged: list) -> str:
 
 
 def _list(as_json: bool) -> None:
-    from review.checks.registry import CHECKS
+    from review.checks.registry import CODES
 
     if as_json:
-        click.echo(json.dumps([check.to_dict() for check in CHECKS], ensure_ascii=False))
+        click.echo(json.dumps([code.to_dict() for code in CODES.values()], ensure_ascii=False))
         return
-    for check in CHECKS:
-        weight = "summary" if check.weight is None else f"{check.weight:.2f}"
-        click.echo(f"{check.code:<26} {weight:>7}  {check.title}")
+    for code in CODES.values():
+        weight = "summary" if code.weight is None else f"{code.weight:.2f}"
+        click.echo(f"{code.code:<26} {weight:>7}  {code.title}")

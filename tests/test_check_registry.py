@@ -1,0 +1,196 @@
+"""The check registry is what runs: every raised code is registered, a check raising a code it
+does not declare is refused, and a registered check's flag and weight reach ``check_pairs``.
+
+No embeddings here: similarity, confidence, agreement and second-opinion chrF are given.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from review.article import Flag
+from review.checks import check_pairs, parse_glossary, registry, similarity
+from review.checks.core import WITHOUT_CONSISTENCY
+from review.checks.describe import describe
+from review.checks.registry import Check, Code, Pair, UndeclaredCode
+from review.checks.risk import WEIGHTS
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+GERMAN = "Der Minister sagte am Montag in Berlin, die Kosten lägen bei 12 Millionen Euro."
+ENGLISH = "The minister said in Berlin on Monday that the costs were 12 million euros."
+GLOSSARY = parse_glossary("de,en\nKosten,expenses\nRegierung,government\nPolizei,police\n")
+
+
+class Unit:
+    def __init__(self, source: str, target: str, origin: str):
+        self.source, self.target, self.origin = source, target, origin
+
+
+class Memory:
+    """A stand-in for review.memory.Memory: exact lookups over approved (German, English)."""
+
+    def __init__(self, approved):
+        self.units = [Unit(de, en, f"tmx:approved.tmx#{i}") for i, (de, en) in enumerate(approved)]
+
+    def exact(self, source, exclude_origin=None):
+        return [u for u in self.units if u.source == source and u.origin != exclude_origin]
+
+    def exact_target(self, english, exclude_origin=None):
+        return [u for u in self.units if u.target == english and u.origin != exclude_origin]
+
+
+# Each pair with the codes it must raise (among others).
+CRAFTED = [
+    (Pair("", "Some English."), {"empty_source"}),
+    (Pair(GERMAN, ""), {"empty_output"}),
+    (Pair(GERMAN, GERMAN), {"untranslated"}),
+    (Pair(GERMAN, ENGLISH.replace("12", "13")), {"number_mismatch"}),
+    (Pair(GERMAN, "The minister said in Berlin on Monday that the costs were high."),
+     {"number_missing"}),
+    (Pair(GERMAN, ENGLISH.replace("Monday", "Monday, 3 May,")), {"number_added"}),
+    (Pair("Die Kosten lagen bei 1.250 Euro.", "The costs were 1.250 euros."), {"number_format"}),
+    (Pair("Die Kosten lagen bei zwölf Millionen Euro.", "The costs were twelve billion euros."),
+     {"number_scale"}),
+    (Pair(GERMAN, ENGLISH.replace("The minister", "Minister Olaf Kowalski")), {"name_added"}),
+    (Pair("Der Minister sagte: „Die Kosten sind zu hoch.“",
+          "The minister said the costs were too high."), {"quote_missing"}),
+    (Pair(GERMAN, "Costs."), {"length_short"}),
+    (Pair("Die Kosten steigen.", "The costs are rising, the minister said in Berlin on Monday, "
+          "and they will keep rising for many years to come, he added."), {"length_long"}),
+    (Pair(GERMAN, "The minister said the costs costs costs costs were 12 million euros."),
+     {"repetition"}),
+    (Pair(GERMAN, ENGLISH, similarity=0.5, confidence=-3.0, agreement=-6.0, second_chrf=10.0,
+          second_model="second", glossary=GLOSSARY, origin="article:a#1",
+          memory=Memory([(GERMAN, "Other English altogether."), ("Anderes Deutsch.", ENGLISH)])),
+     {"low_similarity", "low_confidence", "low_agreement", "second_opinion_differs",
+      "glossary_term", "inconsistent_translation", "inconsistent_source"}),
+]
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+def with_signals(sources: list[str], targets: list[str]) -> list[Pair]:
+    """The pairs with every input the checks read, low and high in turn, and a memory that
+    approved each German with its neighbour's English."""
+    memory = Memory(list(zip(sources[:300], targets[1:301])))
+    glossary = parse_glossary("de,en\nRegierung,government\nPolizei,police\nKosten,costs\n")
+    return [Pair(de, en, similarity=0.78 + 0.02 * (i % 7), confidence=-0.4 * (i % 5),
+                 agreement=-0.9 * (i % 6), second_chrf=float(15 * (i % 7)), glossary=glossary,
+                 second_model="second" if i % 2 else None, memory=memory,
+                 origin=f"article:x#{i}")
+            for i, (de, en) in enumerate(zip(sources, targets))]
+
+
+def raised(pairs: list[Pair]) -> Counter:
+    return Counter(flag.code for pair in pairs for flag in registry.run(pair))
+
+
+def test_crafted_pairs_raise_their_codes_and_only_registered_ones():
+    for pair, expected in CRAFTED:
+        codes = {flag.code for flag in registry.run(pair)}
+        assert expected <= codes <= set(registry.CODES), (pair, codes)
+
+
+def test_every_code_raised_on_the_seeds_is_registered():
+    german = [line for path in sorted((ROOT / "seeds").glob("*.txt")) for line in lines(path)]
+    # A copy, an empty English and the next line's German as the English.
+    found = raised(with_signals(german + german + german, german + [""] * len(german)
+                                + german[1:] + german[:1]))
+    assert found["untranslated"] and found["empty_output"]
+    assert set(found) <= set(registry.CODES)
+
+
+def test_every_code_raised_on_newstest_and_wmt22_is_registered():
+    sources = lines(DATA / "newstest2014-deen.de")[:3003]
+    targets = lines(DATA / "newstest2014-deen.en")[:3003]
+    wmt22 = DATA / "wmt22-deen"
+    sources += lines(wmt22 / "generaltest2022.de-en.src.de")[:1984]
+    targets += lines(wmt22 / "system-outputs" / "generaltest2022.de-en.hyp.LT22.en")[:1984]
+    found = raised(with_signals(sources, targets))
+    assert sum(found.values()) > 1000
+    assert set(found) <= set(registry.CODES)
+
+
+def shouting_flags(source: str, target: str) -> list[Flag]:
+    return [Flag("shouting", "the English is all capitals")] if target.isupper() else []
+
+
+def wrong_code_flags(source: str, target: str) -> list[Flag]:
+    return [Flag("not_declared", "a code this check does not declare")]
+
+
+SHOUTING = Code("shouting", 0.77, "The English shouts",
+                "All capitals read as shouting in English news: write the sentence normally.")
+
+
+def test_a_code_raised_but_not_declared_is_refused(monkeypatch):
+    monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
+    check = Check(wrong_code_flags, (SHOUTING,))
+    with pytest.raises(UndeclaredCode, match="not_declared"):
+        check.run(Pair(GERMAN, ENGLISH))
+    registry.register(check)
+    try:
+        with pytest.raises(UndeclaredCode):
+            check_pairs([GERMAN], [ENGLISH])
+    finally:
+        registry.unregister(check)
+
+
+def test_a_registered_check_runs_from_check_pairs_with_its_weight_and_words(monkeypatch):
+    monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
+    loud = ENGLISH.upper()
+    check = registry.register(Check(shouting_flags, (SHOUTING,)))
+    try:
+        [result] = check_pairs([GERMAN], [loud])
+        assert [f.code for f in result.flags] == ["shouting"]
+        assert result.risk == 0.77 and WEIGHTS["shouting"] == 0.77
+        assert describe("shouting") == (SHOUTING.title, SHOUTING.why)
+        assert list(registry.CODES)[-1] == "shouting"
+    finally:
+        registry.unregister(check)
+    assert not check_pairs([GERMAN], [loud])[0].flags
+    assert "shouting" not in WEIGHTS and "shouting" not in registry.CODES
+
+
+def test_a_code_already_registered_is_refused_and_the_table_kept():
+    before = (list(registry.CHECKS), dict(registry.CODES))
+    twin = Code("empty_output", 0.1, "Twin", "A second check may not take a registered code.")
+    with pytest.raises(ValueError, match="empty_output"):
+        registry.register(Check(shouting_flags, (twin,)))
+    assert (list(registry.CHECKS), dict(registry.CODES)) == before
+
+
+def test_a_check_runs_only_with_what_it_needs():
+    seen, memory = [], Memory([])
+    check = registry.register(Check(lambda memory: seen.append(memory) or [], (SHOUTING,),
+                                    reads=("memory",), needs=("german", "memory")))
+    try:
+        registry.run(Pair(GERMAN, ENGLISH))
+        registry.run(Pair("", ENGLISH, memory=memory))
+        registry.run(Pair(GERMAN, ENGLISH, memory=memory))
+    finally:
+        registry.unregister(check)
+    assert seen == [memory]
+    with pytest.raises(ValueError, match="weather"):
+        Check(shouting_flags, (SHOUTING,), needs=("weather",))
+
+
+def test_a_final_code_leaves_no_other_flag_not_even_the_memory_s():
+    memory = Memory([(GERMAN, "Other English altogether."), ("", "Some English.")])
+    assert set(WITHOUT_CONSISTENCY) == {"empty_output", "untranslated", "empty_source"}
+    for source, target in ((GERMAN, ""), (GERMAN, GERMAN), ("", "Some English.")):
+        flags = registry.run(Pair(source, target, similarity=0.1, confidence=-9.0,
+                                  agreement=-9.0, second_chrf=0.0, glossary=GLOSSARY,
+                                  memory=memory))
+        assert len(flags) == 1 and flags[0].code in WITHOUT_CONSISTENCY
+    assert registry.run(Pair("", "", confidence=-9.0, agreement=-9.0, memory=memory)) == []
+
+
+def test_the_listing_order_names_only_registered_codes():
+    assert set(registry.LIST_ORDER) == set(registry.CODES)
+    assert list(registry.CODES) == list(registry.LIST_ORDER)
