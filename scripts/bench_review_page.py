@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
 SEED = ROOT / "seeds" / "000_aed0e7e85b1c3751.txt"  # 25 reviewable segments
 
@@ -36,13 +36,13 @@ def stats(values: list[float]) -> dict:
 
 def prepare(folder: Path) -> tuple[Path, Path, str]:
     """A store with the seed article translated by a tiny model built here."""
-    import tiny_models
     from models import registry
+    from review.bench import tiny
     from review.ingest import load_path
     from review.pipeline import translate_article
     from review.store import ArticleStore
 
-    model = tiny_models.build_tiny_marian(folder / "tiny-marian")
+    model = tiny.build_tiny_marian(folder / "tiny-marian")
     store = ArticleStore(folder / "store")
     article = store.add(load_path(SEED)[0])
     translate_article(store, article.id, registry.get_translator(str(model)))
@@ -56,7 +56,7 @@ def decided(store: Path, article_id: str, index: int) -> bool:
 
 
 def measure_confirms(page, url: str, store: Path, article_id: str, count: int) -> dict:
-    from appserver import editor_ready
+    from review.bench.appserver import editor_ready
     from review.store import ArticleStore
 
     order = [s.index for s in ArticleStore(store).get(article_id).reviewable()]
@@ -81,7 +81,7 @@ def measure_confirms(page, url: str, store: Path, article_id: str, count: int) -
 
 
 def measure_loads(browser, url: str, article_id: str, count: int) -> dict:
-    from appserver import editor_ready
+    from review.bench.appserver import editor_ready
 
     times = []
     for number in range(count + 1):
@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--confirms", type=int, default=20)
     parser.add_argument("--loads", type=int, default=5)
     args = parser.parse_args()
-    from appserver import chromium, streamlit_app
+    from review.bench.appserver import chromium, streamlit_app
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

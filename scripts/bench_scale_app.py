@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
 from bench_review_page import stats  # noqa: E402  (scripts/ is on the path when run)
 
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=1000)
     parser.add_argument("--clicks", type=int, default=10)
     args = parser.parse_args()
-    from appserver import chromium, editor_ready, streamlit_app
+    from review.bench.appserver import chromium, editor_ready, streamlit_app
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -1,4 +1,8 @@
-"""Session-wide fixtures: tiny real models built once, and a store in a temp folder per test."""
+"""Session-wide fixtures: tiny real models built once, and a store in a temp folder per test.
+
+Browser tests (marked `browser`) stop the whole run at once, with one line, when Chromium is
+missing; the markers are described in pytest.ini.
+"""
 from __future__ import annotations
 
 import os
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import tiny_models
+from review.bench import appserver, tiny
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,16 +22,25 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("REVIEW_TORCH_THREADS", "1")
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Without Chromium, a run that selected browser tests stops here with one line that says
+    how to install it, instead of an error per test (never a skip: CI must run them)."""
+    if any(item.get_closest_marker("browser") for item in session.items):
+        problem = appserver.missing_chromium()
+        if problem:
+            pytest.exit(problem, returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 @pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory) -> Path:
     """A random MarianMTModel with a SentencePiece vocabulary trained on the seeds."""
-    return tiny_models.build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
+    return tiny.build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))
 
 
 @pytest.fixture(scope="session")
 def tiny_bart(tmp_path_factory) -> Path:
     """A random BartForConditionalGeneration with a BPE vocabulary trained on the seeds."""
-    return tiny_models.build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))
+    return tiny.build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"))
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import pytest
 
 from models.bart import BartSummarizer
 from models.base import ModelUnavailable
-from tiny_models import seed_lines
+from review.bench.tiny import seed_lines
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -13,11 +13,13 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-import appserver
+from review.bench import appserver
 
 from review.ingest import article_from_text
 from review.pipeline import translate_article
 from review.store import ArticleStore
+
+pytestmark = pytest.mark.browser
 
 GERMAN = ("Die Regierung in Berlin hat am Montag neue Regeln beschlossen.\n"
           "Der Minister sagte, die Kosten lägen bei 12 Millionen Euro.\n"
@@ -347,7 +349,7 @@ def test_second_opinion_is_shown_and_one_key_takes_it(page, server, store_root, 
     from models import registry
     from models.marian import MarianTranslator
 
-    import tiny_models
+    from review.bench import tiny as tiny_models
 
     sharp = tiny_models.sharpen_marian(tiny_marian, tmp_path_factory.mktemp("second") / "m")
     store = ArticleStore(store_root)

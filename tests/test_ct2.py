@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import tiny_models
+from review.bench import tiny as tiny_models
 
 from models import chunking
 from models.base import ModelUnavailable

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-import tiny_models
+from review.bench import tiny as tiny_models
 from models import languages
 from models.ct2 import CT2Translator, convert
 from models.marian import MarianTranslator

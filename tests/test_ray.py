@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-import tiny_models
+from review.bench import tiny as tiny_models
 
 from review.batch import translate_articles
 from review.store import ArticleStore
 
+pytestmark = pytest.mark.ray
 ray = pytest.importorskip("ray")
 
 ROOT = Path(__file__).resolve().parent.parent

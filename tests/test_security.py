@@ -13,7 +13,7 @@ import pytest
 
 from review import auth
 from review.ui import models as ui_models
-from tests import appserver
+from review.bench import appserver
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,6 +141,7 @@ def handshake(port: int, origin: str | None, host: str | None = None) -> int:
     return int(reply.split(b" ")[1])
 
 
+@pytest.mark.browser  # a real `streamlit run` server
 def test_the_websocket_refuses_other_hosts_and_origins(tmp_path):
     with appserver.streamlit_app(tmp_path / "store", tmp_path / "no-model",
                                  tmp_path / "app.log") as url:

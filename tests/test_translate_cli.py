@@ -89,6 +89,7 @@ def test_bad_files_reported_good_ones_translated(tiny_marian, tmp_path, seed_fil
     assert out.startswith("translated ")
 
 
+@pytest.mark.slow
 def test_interrupted_run_keeps_finished_work_and_resumes(tiny_marian, store_dir, seed_files):
     env = dict(os.environ, REVIEW_STORE=str(store_dir), PYTHONPATH=str(ROOT))
     args = [sys.executable, "-m", "review", "translate", *map(str, seed_files), "--mt-model",

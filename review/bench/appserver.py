@@ -1,6 +1,11 @@
 """A real `streamlit run app.py` on a free localhost port, and headless Debian Chromium.
 
-Shared by the browser tests and scripts/bench_review_page.py.
+Shared by the browser tests (tests/test_browser.py, tests/test_security.py) and the page
+benchmarks (scripts/bench_review_page.py, scripts/bench_scale_app.py). Playwright is imported
+inside chromium() only.
+
+The browser is Debian's Chromium at /usr/bin/chromium (Playwright cannot download its own
+here); REVIEW_CHROMIUM names another executable.
 """
 from __future__ import annotations
 
@@ -14,10 +19,24 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> Path:
+    """The Chromium executable: $REVIEW_CHROMIUM, else /usr/bin/chromium."""
+    return Path(os.environ.get("REVIEW_CHROMIUM") or DEFAULT_CHROMIUM)
+
+
+def missing_chromium() -> str | None:
+    """Why Chromium cannot be started, in one line naming the fix; None when it is there."""
+    path = chromium_path()
+    if path.is_file() and os.access(path, os.X_OK):
+        return None
+    return (f"Chromium not found at {path}: install it with `apt-get install chromium` "
+            f"(.ci/run does), or deselect the browser tests with -m 'not browser'")
 
 
 def free_port() -> int:
@@ -66,11 +85,14 @@ def streamlit_app(store: Path, mt_model: Path, log_path: Path) -> Iterator[str]:
 @contextmanager
 def chromium():
     """Headless Chromium through Playwright (which cannot download its own browsers here)."""
+    problem = missing_chromium()
+    if problem:
+        raise FileNotFoundError(problem)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(chromium_path()),
+                                             headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:

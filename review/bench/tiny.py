@@ -1,14 +1,17 @@
-"""Build tiny random Marian and BART models with vocabularies trained on the seeds.
+"""Tiny random Marian, NLLB and BART models with vocabularies trained on the seeds.
 
 The weights are random, so the output is gibberish, but every byte of the real loading,
-tokenizing and generation code runs. Nothing is downloaded.
+tokenizing and generation code runs, in seconds and without downloading anything: the tests
+build them once per session, and scripts/bench_review_page.py serves the review page with one
+(its speed does not depend on the model). The full-size bench models are in build.py.
+Torch, transformers, tokenizers and sentencepiece are imported inside the builders only.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from review.bench.build import SEEDS
 
 # Small enough to build in seconds, short enough that long sentences must be split.
 MAX_POSITIONS = 64
