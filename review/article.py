@@ -92,10 +92,15 @@ class Segment:
     dismissed: list[Dismissal] = field(default_factory=list)
 
     @property
+    def approved(self) -> str | None:
+        """The English a reviewer approved (``approved_text``); None unless approved."""
+        return approved_text(self.decision, self.machine.text if self.machine else None)
+
+    @property
     def english(self) -> str | None:
         """The best English we have: the approved text, else the machine output."""
         if self.decision.status in APPROVED:
-            return self.decision.text
+            return self.approved
         return self.machine.text if self.machine else None
 
     @property
@@ -130,6 +135,11 @@ class Summary:
     flags: list[Flag] = field(default_factory=list)
     note: str | None = None
     decision: Decision = field(default_factory=Decision)
+
+    @property
+    def approved(self) -> str | None:
+        """The summary a reviewer approved (``approved_text``); None unless approved."""
+        return approved_text(self.decision, self.text)
 
 
 @dataclass
@@ -381,11 +391,20 @@ def decision_stack(entries: list[HistoryEntry]) -> list[HistoryEntry]:
     return stack
 
 
+def approved_text(decision: Decision, machine: str | None) -> str | None:
+    """The one definition of approved English, for a segment (``machine``: its machine
+    output) or a summary (its generated text): what the reviewer accepted or corrected.
+
+    An accept may leave the decision's text empty and mean "the machine output as it stands".
+    """
+    if decision.status not in APPROVED:
+        return None
+    return decision.text if decision.text is not None else machine
+
+
 def _reviewed(seg: Segment, drafts: bool) -> str | None:
     if seg.decision.status in APPROVED:
-        text = seg.decision.text
-        # An accept may leave the text empty and mean "the machine output as it stands".
-        return text if text is not None else seg.machine.text if seg.machine else None
+        return seg.approved
     if drafts and seg.decision.status == "pending" and seg.machine and seg.machine.text.strip():
         return f"{DRAFT} {seg.machine.text}"
     return None

@@ -5,10 +5,9 @@
 that changed since the index saw them are parsed. The index, ``<store>/.index/listing.json``,
 is derived data and never the source of truth:
 
-- an entry is used only while its file has the same size, mtime and inode as when it was read
-  (every store write replaces the file, so it gets a new inode), and only if the file was
-  already older than ``RACY_NS`` when it was read: a file written in the same clock tick as
-  it was read could change again without its mtime moving, so it is read again next time;
+- an entry is used only while its file has the same signature as when it was read, and only
+  if the file was settled then (``review.store_files``: the rule the store's ids and the
+  translation memory's cache share);
 - a missing, corrupt or foreign index is rebuilt from the files, silently;
 - unreadable files are never indexed: they are read again each time and reported with the
   same one-line message as ``ArticleStore.scan``;
@@ -25,19 +24,55 @@ import os
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Iterable
 
+from review import store_files
 from review.article import STATUSES, Article
+from review.remaining import Remaining, untranslated
+from review.store_files import Signature, look, signature
 
 INDEX = Path(".index") / "listing.json"
 FORMAT = "review-listing"
 VERSION = 3  # bump when ArticleSummary changes: an index of another version is rebuilt
+LABEL_TITLE = 48  # characters of the title in an entry's label
 RISKIEST = 5  # pending segments per article kept for the overview, riskiest first
-RACY_NS = 2_000_000_000  # files younger than this when read are read again next time
 
-Signature = tuple[int, int, int]  # (size, mtime_ns, inode) of an article file
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    """One line of the app's article list: progress, summary state and flags."""
+    id: str
+    title: str
+    reviewed: int
+    total: int
+    summary_state: str  # pending | accepted | corrected | rejected | missing
+    flagged: int  # pending segments with active check flags
+    untranslated: int  # pending segments with German but no machine output
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleEntry:
+        """The entry of an article at hand, as its ``ArticleSummary.to_entry`` would give."""
+        reviewable = article.reviewable()
+        pending = [s for s in reviewable if s.decision.status == "pending"]
+        return cls(id=article.id, title=article.title or article.id,
+                   reviewed=len(reviewable) - len(pending), total=len(reviewable),
+                   summary_state=article.summary_state(), flagged=_flagged(pending),
+                   untranslated=sum(map(untranslated, pending)))
+
+    @property
+    def needs_review(self) -> bool:
+        return self.reviewed < self.total or self.summary_state == "pending"
+
+    @property
+    def label(self) -> str:
+        """One line: title, progress, summary state and flags."""
+        title = self.title if len(self.title) <= LABEL_TITLE \
+            else self.title[:LABEL_TITLE - 1].rstrip() + "…"
+        flags = f" · ⚑ {self.flagged}" if self.flagged else ""
+        return (f"{title} — {self.reviewed}/{self.total} reviewed · "
+                f"summary {self.summary_state}{flags}")
 
 
 @dataclass(frozen=True)
@@ -79,6 +114,7 @@ class ArticleSummary:
 
     @classmethod
     def from_article(cls, article: Article) -> ArticleSummary:
+        """Every field from the article itself (its effort statistics are the costly part)."""
         reviewable = article.reviewable()
         pending = [s for s in reviewable if s.decision.status == "pending"]
         counts = article.counts()
@@ -96,17 +132,12 @@ class ArticleSummary:
             revision=article.revision, updated=article.updated, **counts,
             segments=len(reviewable), boilerplate=len(article.segments) - len(reviewable),
             translated=sum(s.machine is not None for s in reviewable),
-            flagged=sum(1 for s in pending if s.active_flags),
-            untranslated=sum(1 for s in pending if s.machine is None and s.source.strip()),
-            unchecked=sum(1 for s in reviewable if s.english is not None and s.risk is None),
-            second_due=sum(1 for s in reviewable if s.second_due),
-            summary_state=article.summary_state(),
-            summary_method=article.summary.method if article.summary else None,
+            flagged=_flagged(pending), **asdict(Remaining.of(article)),
             chrf=score["chrf"], ter=score["ter"], effort=effort, flags=dict(sorted(flags.items())),
             decisions=[[*key, n] for key, n in sorted(decisions.items())], effort_bins=bins,
             riskiest=_riskiest(pending))
 
-    # -- what the app's article list (review.ui.listing.ArticleEntry) shows -------------------
+    # -- what the app's article list shows ----------------------------------------------------
 
     @property
     def total(self) -> int:
@@ -116,10 +147,8 @@ class ArticleSummary:
     def reviewed(self) -> int:
         return self.segments - self.pending
 
-    def to_entry(self):
-        """The sidebar's ``review.ui.listing.ArticleEntry`` for this article."""
-        from review.ui.listing import ArticleEntry
-
+    def to_entry(self) -> ArticleEntry:
+        """The article list's entry for this article."""
         return ArticleEntry(id=self.id, title=self.title or self.id, reviewed=self.reviewed,
                             total=self.total, summary_state=self.summary_state,
                             flagged=self.flagged, untranslated=self.untranslated)
@@ -131,15 +160,9 @@ class ArticleSummary:
         return {status: getattr(self, status) for status in STATUSES}
 
     def is_done(self, summary: str, second: bool = False) -> bool:
-        """``review.pipeline.is_done`` of the article: translated, checked, and summarized by
-        ``summary`` (a summary a reviewer decided on counts whatever its method); with
-        ``second``, every pending model output has its second opinion."""
-        if self.untranslated or self.unchecked or (second and self.second_due):
-            return False
-        if summary == "none":
-            return True
-        return self.summary_method is not None and (self.summary_method == summary
-                                                    or self.summary_state != "pending")
+        """``review.remaining.Remaining.is_done`` of the article."""
+        return Remaining(self.untranslated, self.unchecked, self.second_due, self.summary_state,
+                         self.summary_method).is_done(summary, second)
 
     def to_dict(self) -> dict:
         """JSON-ready fields (dataclasses.asdict, at a tenth of its cost on an index)."""
@@ -180,12 +203,13 @@ def summaries(store) -> tuple[list[ArticleSummary], list[str]]:
 
     Also removes temp files of killed writers, as ``scan`` does.
     """
-    files, temps = _listing(store.root)
-    if files is None:
+    folder = look(store.root)
+    if folder is None:
         return [], []
-    if temps:
+    files = folder.files
+    if folder.temps:
         try:
-            store.clean_temp_files(temps)
+            store.clean_temp_files(folder.temps)
         except OSError:
             pass  # a read-only store can still be listed; temp files are ignored anyway
     from review.errors import CorruptArticleError, UnknownArticleError
@@ -208,8 +232,8 @@ def summaries(store) -> tuple[list[ArticleSummary], list[str]]:
             continue
         summary = ArticleSummary.from_article(article)
         found.append(summary)
-        if read_at - stat.st_mtime_ns > RACY_NS:
-            kept[article_id] = _Entry(_signature(stat), summary)
+        if read_at - stat.st_mtime_ns > store_files.RACY_NS:
+            kept[article_id] = _Entry(signature(stat), summary)
     if rewrite or kept.keys() != known.keys() or any(kept[k] is not known[k] for k in kept):
         _save(store, kept)
     return found, problems
@@ -294,36 +318,6 @@ _MEMORY: dict[str, tuple[Signature, dict[str, _Entry]]] = {}
 _MEMORY_LOCK = threading.Lock()
 
 
-def _listing(root: Path) -> tuple[dict[str, Signature] | None, list[Path]]:
-    """Article files (as ``ArticleStore.ids`` finds them) with their signatures, and temp
-    files; None when the store folder does not exist."""
-    files: dict[str, Signature] = {}
-    temps: list[Path] = []
-    try:
-        listing = os.scandir(root)
-    except OSError:
-        return None, temps
-    with listing:
-        for item in listing:
-            name = item.name
-            if name.startswith("."):
-                if name.endswith(".tmp"):
-                    temps.append(Path(item.path))
-                continue
-            if not name.endswith(".json"):
-                continue
-            try:
-                if item.is_file():
-                    files[name[:-len(".json")]] = _signature(item.stat())
-            except OSError:
-                continue  # gone since the folder was listed
-    return files, temps
-
-
-def _signature(stat: os.stat_result) -> Signature:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-
-
 def _key(root: Path) -> str:
     return os.path.abspath(root)
 
@@ -337,7 +331,7 @@ def _known(root: Path) -> tuple[dict[str, _Entry], bool]:
         return {}, True
     with _MEMORY_LOCK:
         held = _MEMORY.get(_key(root))
-    if held is not None and held[0] == _signature(stat):
+    if held is not None and held[0] == signature(stat):
         return held[1], False
     try:
         with open(path, "rb") as handle:
@@ -346,7 +340,7 @@ def _known(root: Path) -> tuple[dict[str, _Entry], bool]:
     except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return {}, True
     with _MEMORY_LOCK:
-        _MEMORY[_key(root)] = (_signature(stat), entries)
+        _MEMORY[_key(root)] = (signature(stat), entries)
     return entries, False
 
 
@@ -356,13 +350,13 @@ def _parse(data: bytes) -> dict[str, _Entry]:
         raise ValueError("another format or version")
     entries = {}
     for article_id, item in index["entries"].items():
-        signature = tuple(item["signature"])
-        if len(signature) != 3 or not all(_is_int(n) for n in signature):
+        sig = tuple(item["signature"])
+        if len(sig) != 3 or not all(_is_int(n) for n in sig):
             raise ValueError("malformed signature")
         summary = ArticleSummary.from_dict(item["summary"])
         if summary.id != article_id:
             raise ValueError("entry under another id")
-        entries[article_id] = _Entry(signature, summary)
+        entries[article_id] = _Entry(sig, summary)
     return entries
 
 
@@ -389,7 +383,7 @@ def _save(store, entries: dict[str, _Entry]) -> None:
         except OSError:
             return
     with _MEMORY_LOCK:
-        _MEMORY[_key(store.root)] = (_signature(stat), entries)
+        _MEMORY[_key(store.root)] = (signature(stat), entries)
 
 
 def _is_int(value) -> bool:
@@ -404,6 +398,11 @@ def _valid_flags(flags) -> bool:
     return isinstance(flags, dict) and all(
         isinstance(v, list) and len(v) == 2 and all(_is_int(n) for n in v)
         for v in flags.values())
+
+
+def _flagged(pending: list) -> int:
+    """Pending segments with active (not dismissed) flags."""
+    return sum(1 for s in pending if s.active_flags)
 
 
 def _riskiest(pending: list) -> list:

@@ -19,11 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from review.article import (ACTIONS, SCHEMA_VERSION, UNDO, Article, Decision, Dismissal, Flag,
-                            HistoryEntry, Segment, Summary, decision_stack, history_target, now)
+from review import decisions
+from review.article import SCHEMA_VERSION, Article, now
+from review.store_files import StoreFiles, look
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
-                           NothingToUndoError, ReviewError, StaleRevisionError,
-                           UnknownArticleError)
+                           ReviewError, UnknownArticleError)
 
 DEFAULT_ROOT = "reviews"
 ADDED_LOG = ".index/added.log"  # one JSON line {"id", "hash"} per added article
@@ -62,10 +62,11 @@ class ArticleStore:
 
     def ids(self) -> list[str]:
         """Ids of all article files (readable or not), sorted."""
-        if not self.root.is_dir():
-            return []
-        return sorted(p.stem for p in self.root.glob("*.json")
-                      if p.is_file() and not p.name.startswith("."))
+        return self.files().ids
+
+    def files(self) -> StoreFiles:
+        """One look at the store folder (``review.store_files``); empty when it is missing."""
+        return look(self.root) or StoreFiles()
 
     def get(self, article_id: str) -> Article:
         """The stored article; UnknownArticleError or CorruptArticleError naming the file."""
@@ -150,10 +151,10 @@ class ArticleStore:
                text: str | None = None, expected_revision: int | None = None,
                on_change: Callable[[Article, int | str], None] | None = None) -> Article:
         """Record a reviewer's decision on a segment (``Segment.index``) or ``"summary"``."""
-        _check_decision_args(action, reviewer, text)
+        decisions.check_decision_args(action, reviewer, text)
 
         def apply(article: Article) -> None:
-            _decide(article, target, action, reviewer.strip(), text, expected_revision)
+            decisions.decide(article, target, action, reviewer.strip(), text, expected_revision)
             if on_change:
                 on_change(article, target)
 
@@ -168,10 +169,10 @@ class ArticleStore:
         history and bumps the decision's revision, so tabs that saw the undone one are stale.
         NothingToUndoError when no decision is left to revert.
         """
-        _check_reviewer(reviewer)
+        decisions.check_reviewer(reviewer)
 
         def apply(article: Article) -> None:
-            _undo(article, target, reviewer.strip(), expected_revision)
+            decisions.undo(article, target, reviewer.strip(), expected_revision)
             if on_change:
                 on_change(article, target)
 
@@ -184,32 +185,16 @@ class ArticleStore:
         The segment's risk is recomputed without it; dismissing a flag twice keeps the first
         dismissal. The decision and the history are left alone.
         """
-        _check_reviewer(reviewer)
-
-        def apply(article: Article) -> None:
-            seg = _flagged_segment(article, index, code, detail)
-            if seg.dismissal_of(code, detail) is None:
-                seg.dismissed.append(Dismissal(code, detail, reviewer.strip(), now()))
-            _rescore(seg)
-
-        return self.update(article_id, apply)
+        decisions.check_reviewer(reviewer)
+        return self.update(article_id, lambda article: decisions.dismiss(
+            article, index, code, detail, reviewer.strip()))
 
     def restore_flag(self, article_id: str, index: int, code: str, detail: str,
                      reviewer: str) -> Article:
         """Take back the dismissal of the flag (code, detail) on segment ``index``."""
-        _check_reviewer(reviewer)
-
-        def apply(article: Article) -> None:
-            seg = _segment(article, index)
-            dismissal = seg.dismissal_of(code, detail)
-            if dismissal is None:
-                raise BadInputError(f"article {article.id} segment {index} has no dismissed "
-                                    f"flag {code} {detail!r}; dismissed are: "
-                                    f"{_flag_list(seg.dismissed)}")
-            seg.dismissed.remove(dismissal)
-            _rescore(seg)
-
-        return self.update(article_id, apply)
+        decisions.check_reviewer(reviewer)
+        return self.update(article_id, lambda article: decisions.restore_flag(
+            article, index, code, detail))
 
     def clean_temp_files(self, candidates: list[Path] | None = None) -> list[Path]:
         """Delete temp files left by killed writers (among ``candidates``, found by the
@@ -376,139 +361,6 @@ class ArticleStore:
             yield True
         finally:
             lock.release()
-
-
-def _check_decision_args(action: str, reviewer: str, text: str | None) -> None:
-    if action not in ACTIONS:
-        raise BadInputError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
-    _check_reviewer(reviewer)
-    if action == "correct" and (text is None or not text.strip()):
-        raise BadInputError("the correction is empty; give the English text, e.g. "
-                            "--correct 'The text.' (or use --reject)")
-
-
-def _check_reviewer(reviewer: str) -> None:
-    if not reviewer or not reviewer.strip():
-        raise BadInputError("reviewer name is empty; give your name, e.g. --reviewer alice")
-
-
-def _decide(article: Article, target: int | str, action: str, reviewer: str,
-            text: str | None, expected_revision: int | None) -> None:
-    """Apply one decision to the article in place and record it in the history."""
-    owner, machine, label = _target(article, target, action)
-    _check_revision(article, target, owner.decision, label, expected_revision)
-    if action == "accept" and machine is None:
-        raise BadInputError(f"article {article.id} {label} has no machine output to accept; "
-                            "use --correct TEXT to give your own translation")
-    final = {"accept": machine, "correct": text.strip() if text else None, "reject": None}
-    new = Decision(status=ACTIONS[action], text=final[action], reviewer=reviewer, time=now())
-    _replace_decision(article, owner, target, action, reviewer, new, machine, new.time)
-
-
-def _undo(article: Article, target: int | str, reviewer: str,
-          expected_revision: int | None) -> None:
-    """Revert the last decision on ``target`` still in effect, and record the undo."""
-    owner, machine, label = _target(article, target, UNDO)
-    _check_revision(article, target, owner.decision, label, expected_revision)
-    stack = decision_stack(article.history_of(target))
-    if not stack:
-        raise NothingToUndoError(f"article {article.id} {label} has no decision to undo (it is "
-                                 f"{owner.decision.status}); decide on it with --accept, "
-                                 "--correct TEXT or --reject")
-    restored = _restored(stack)
-    _replace_decision(article, owner, target, UNDO, reviewer, restored, machine, now())
-
-
-def _restored(stack: list[HistoryEntry]) -> Decision:
-    """The decision in effect before the last one on ``stack``.
-
-    Its status and text are in that entry's ``before``; who made it and when are there too
-    since schema 2, and for older entries come from the decision below it on the stack.
-    """
-    before = stack[-1].before
-    below = stack[-2] if len(stack) > 1 else None
-    reviewer = before["reviewer"] if "reviewer" in before else below and below.reviewer
-    time = before["time"] if "time" in before else below and below.time
-    return Decision(status=before.get("status", "pending"), text=before.get("text"),
-                    reviewer=reviewer or None, time=time or None)
-
-
-def _check_revision(article: Article, target: int | str, decision: Decision, label: str,
-                    expected_revision: int | None) -> None:
-    if expected_revision is None or expected_revision == decision.revision:
-        return
-    # The last history entry names who changed it: after an undo, the decision itself
-    # carries the restored reviewer, not the one who undid.
-    entries = article.history_of(target)
-    who, when = (entries[-1].reviewer, entries[-1].time) if entries else (decision.reviewer,
-                                                                           decision.time)
-    raise StaleRevisionError(
-        f"article {article.id} {label} was changed by {who or 'someone'} at "
-        f"{when or 'an unknown time'} since you loaded it (revision "
-        f"{decision.revision}, you had {expected_revision}); reload and decide again")
-
-
-def _replace_decision(article: Article, owner, target: int | str, action: str, reviewer: str,
-                      new: Decision, machine: str | None, when: str) -> None:
-    """Put ``new`` in place of the owner's decision, one revision on, and log it in history."""
-    old = owner.decision
-    new.revision = old.revision + 1
-    owner.decision = new
-    article.history.append(HistoryEntry(
-        target=history_target("summary" if target == "summary" else owner.index),
-        action=action, reviewer=reviewer, time=when,
-        before={"status": old.status, "text": old.text, "reviewer": old.reviewer,
-                "time": old.time},
-        after={"status": new.status, "text": new.text}, machine=machine))
-
-
-def _segment(article: Article, index: int) -> Segment:
-    if index == "summary":
-        raise BadInputError(f"article {article.id}: only segment flags can be dismissed; give "
-                            "a segment index")
-    owner, _machine, _label = _target(article, index, "dismiss")
-    return owner
-
-
-def _flagged_segment(article: Article, index: int, code: str, detail: str) -> Segment:
-    """Segment ``index``, which must carry the flag (code, detail)."""
-    seg = _segment(article, index)
-    if Flag(code, detail) not in seg.flags:
-        raise BadInputError(f"article {article.id} segment {index} has no flag {code} "
-                            f"{detail!r}; its flags are: {_flag_list(seg.flags)}")
-    return seg
-
-
-def _flag_list(flags) -> str:
-    return "; ".join(f"{f.code} {f.detail!r}" for f in flags) or "none"
-
-
-def _rescore(seg: Segment) -> None:
-    from review.checks.risk import segment_risk
-
-    if seg.risk is not None:  # never checked: the checks will score it
-        seg.risk = segment_risk(seg)
-
-
-def _target(article: Article, target: int | str, action: str):
-    """(segment or summary, its machine text, a label for messages)."""
-    if target == "summary":
-        if article.summary is None:
-            if action != "correct":
-                raise BadInputError(f"article {article.id} has no summary yet; run "
-                                    "`python -m review translate` first, or write one with "
-                                    "--correct TEXT")
-            article.summary = Summary(method="human", text=None)
-        return article.summary, article.summary.text, "summary"
-    if isinstance(target, bool) or not isinstance(target, int):
-        raise BadInputError(f"segment {target!r} is not a number; give a segment index or "
-                            "'summary'")
-    for seg in article.segments:
-        if seg.index == target:
-            return seg, seg.machine.text if seg.machine else None, f"segment {target}"
-    known = f"segments are 0-{len(article.segments) - 1}" if article.segments else "no segments"
-    raise BadInputError(f"article {article.id} has no segment {target} ({known}); see: "
-                        f"python -m review status")
 
 
 def _article(data: object, path: Path, article_id: str) -> Article:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import tiny_models
+from review.bench import tiny as tiny_models
 from click.testing import CliRunner
 
 from review.checks import check_pairs
@@ -164,7 +164,7 @@ def test_segment_agreement_round_trips_and_old_files_load():
 def test_pipeline_keeps_agreement_in_step_with_the_english(marian, pairs, store_dir):
     from review.article import MachineOutput
     from review.ingest import article_from_text
-    from review.pipeline import recheck_segment
+    from review.recheck import recheck_segment
     from review.store import ArticleStore
 
     source, own, other = pairs[0]

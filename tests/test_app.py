@@ -421,15 +421,15 @@ def test_the_article_list_is_searchable_and_paged(offline_env, store_dir):
 
 def test_a_failing_recheck_keeps_the_correction(offline_env, store_dir, monkeypatch):
     article_id = add_machine_article()
-    import review.pipeline
+    import review.recheck
 
     def broken(*args, **kwargs):
         raise RuntimeError("embedding model crashed")
 
-    monkeypatch.setattr(review.pipeline, "after_decision", broken)
+    monkeypatch.setattr(review.recheck, "recheck_segment", broken)
     warnings: list[str] = []
     actions.decide(ArticleStore(), article_id, 0, "correct", "anna", "The new rules.",
-                   expected_revision=0, status="pending", warnings=warnings)
+                   expected_revision=0, warnings=warnings)
     decision = segment(stored(store_dir, article_id), 0)["decision"]
     assert (decision["status"], decision["text"]) == ("corrected", "The new rules.")
     assert warnings == ["decision saved, but the checks were not re-run (embedding model "

@@ -10,9 +10,11 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from review.batch import translate_articles, translate_ids, translate_one
 from review.ingest import load_path
-from review.pipeline import job_lock
+from review.job_lock import job_lock
 from review.store import ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +84,7 @@ def test_job_lock_excludes_another_process(store_dir, seed_files):
     store = ArticleStore(store_dir)
     (article_id,) = _add(store, seed_files, 1)
     holder = ("import sys; from review.store import ArticleStore; "
-              "from review.pipeline import job_lock\n"
+              "from review.job_lock import job_lock\n"
               f"with job_lock(ArticleStore({str(store_dir)!r}), {article_id!r}) as held:\n"
               "    print(held, flush=True); sys.stdin.read()\n")
     proc = subprocess.Popen([sys.executable, "-c", holder], cwd=ROOT, stdin=subprocess.PIPE,
@@ -158,6 +160,7 @@ def _reader(stream, sink: bytearray):
         sink.extend(chunk)
 
 
+@pytest.mark.slow
 def test_two_cli_runs_at_once_translate_each_article_exactly_once(tiny_marian, store_dir,
                                                                   tmp_path):
     env = dict(os.environ, REVIEW_STORE=str(store_dir), PYTHONPATH=str(ROOT), COLUMNS="400")

@@ -12,7 +12,7 @@ from models import hub, registry
 from review.checks import load_glossary
 from review.ingest import load_path
 from review.jobs import SAVE_EVERY, JobRunner, download_message
-from review.pipeline import job_lock
+from review.job_lock import job_lock
 from review.store import ArticleStore
 
 

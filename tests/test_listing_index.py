@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from review import listing
+from review import listing, store_files
 from review.article import (APPROVED, Decision, Dismissal, Flag, MachineOutput, Summary)
 from review.cli import main
 from review.errors import DuplicateArticleError
@@ -179,7 +179,7 @@ def test_a_corrupt_or_deleted_index_is_rebuilt_silently_with_identical_results(
 
 
 def test_only_a_changed_file_is_parsed_again(store, store_dir, reads, monkeypatch):
-    monkeypatch.setattr(listing, "RACY_NS", 600 * 10**9)  # a slow machine stays inside it
+    monkeypatch.setattr(store_files, "RACY_NS", 600 * 10**9)  # a slow machine stays inside it
     age(store_dir)
     listing.summaries(store)
     assert len(reads) == 7
@@ -254,7 +254,7 @@ def test_an_unreadable_article_is_a_problem_not_indexed_and_indexed_once_fixed(s
 
 
 def test_summaries_match_the_articles_the_app_and_translate_read(store, store_dir):
-    from review.ui.listing import entry
+    entry = listing.ArticleEntry.of
 
     articles, _ = ArticleStore().scan()
     summaries, _ = listing.summaries(store)

@@ -7,8 +7,8 @@ import pytest
 from review.article import MachineOutput
 from review.ingest import article_from_text
 from review.jobs import JobRunner
-from review.pipeline import (MEMORY_MODEL, offer_repetition, repetition_candidates,
-                             withdraw_repetition)
+from review.pipeline import MEMORY_MODEL
+from review.repetitions import offer_repetition, repetition_candidates, withdraw_repetition
 from review.store import ArticleStore
 
 SHARED = "Der Minister sagte: „Das ist ein guter Tag für den Wald.“"

@@ -12,7 +12,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import tiny_models
+from review.bench import tiny as tiny_models
 from review.batch import translate_articles
 from review.checks.second_opinion import SECOND_OPINION_THRESHOLD, chrf_between
 from review.cli import main

@@ -21,8 +21,7 @@ from review.errors import BadInputError
 @click.option("--expected-revision", type=int, metavar="N",
               help="Refuse if the segment changed since you saw revision N.")
 @store_option
-def command(article_id, segment, summary, accept, reject, correct, undo, reviewer,
-            expected_revision, store):
+def command(article_id, segment, summary, reviewer, expected_revision, store, **choice):
     """Record a decision on one segment or on the summary of article ID, or undo one.
 
     Give exactly one of --segment N / --summary and one of --accept / --reject /
@@ -38,19 +37,19 @@ def command(article_id, segment, summary, accept, reject, correct, undo, reviewe
       python -m review decide 000_aed0e7e85b1c3751 --segment 3 --undo --reviewer alice
     """
     target = _target(segment, summary)
-    action = _action(accept, reject, correct, undo)
+    action = _action(**choice)  # exactly one of --accept, --reject, --correct, --undo
+    from review import recheck
     from review.store import ArticleStore
 
     articles = ArticleStore(store)
     warnings: list[str] = []
     if action == "undo":
-        article = articles.undo(article_id, target, reviewer,
-                                expected_revision=expected_revision,
-                                on_change=_recheck(articles, warnings))
+        article = recheck.undo(articles, article_id, target, reviewer,
+                               expected_revision=expected_revision, warnings=warnings)
     else:
-        article = articles.decide(article_id, target, action, reviewer, text=correct,
-                                  expected_revision=expected_revision,
-                                  on_change=_recheck(articles, warnings))
+        article = recheck.decide(articles, article_id, target, action, reviewer,
+                                 text=choice["correct"],
+                                 expected_revision=expected_revision, warnings=warnings)
     click.echo(_outcome(article, target, action))
     for line in warnings:
         click.echo(f"warning: {line}", err=True)
@@ -82,22 +81,3 @@ def _action(accept: bool, reject: bool, correct: str | None, undo: bool = False)
     if len(chosen) != 1:
         raise BadInputError("give exactly one of --accept, --reject, --correct TEXT or --undo")
     return chosen[0]
-
-
-def _recheck(articles, warnings: list[str]):
-    """The same hook the app uses: re-check a changed segment, refresh an extractive summary.
-
-    A failing check must not cost the reviewer the decision, so it becomes a warning.
-    """
-    def on_change(article, target):
-        from review.pipeline import after_decision, store_memory
-
-        try:
-            from review.checks import load_glossary
-
-            after_decision(article, target, load_glossary(articles.glossary_path),
-                           memory=store_memory(articles))
-        except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
-            warnings.append(f"decision saved, but the checks were not re-run ({err})")
-
-    return on_change

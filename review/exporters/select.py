@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from review.article import APPROVED, Article, HistoryEntry, Segment, Summary
+from review.article import Article, HistoryEntry, Segment, Summary
 
 
 @dataclass(frozen=True)
@@ -24,28 +24,20 @@ def approved_segments(article: Article) -> list[Approved]:
     """Accepted or corrected segments in index order; boilerplate never counts."""
     found = []
     for seg in sorted(article.segments, key=lambda s: s.index):
-        if seg.kind != "boilerplate" and seg.decision.status in APPROVED:
-            machine = seg.machine.text if seg.machine else None
-            target = _final_text(seg.decision.text, machine)
-            if target is not None:
-                found.append(Approved(article, seg, target))
+        if seg.kind != "boilerplate" and seg.approved is not None:
+            found.append(Approved(article, seg, seg.approved))
     return found
 
 
 def approved_summary(article: Article) -> tuple[Summary, str] | None:
     """The article's summary and its final text when a reviewer approved it, else None."""
     summary = article.summary
-    if summary is None or summary.decision.status not in APPROVED:
+    if summary is None or summary.approved is None:
         return None
-    text = _final_text(summary.decision.text, summary.text)
-    return (summary, text) if text is not None else None
+    return summary, summary.approved
 
 
 def decisions_on(article: Article, target: str) -> list[HistoryEntry]:
     """History entries for ``target`` ("segment:N" or "summary"), oldest first."""
     return [entry for entry in article.history if entry.target == target]
 
-
-def _final_text(decided: str | None, machine: str | None) -> str | None:
-    # An accept may leave decision.text empty and mean "the machine output as it stands".
-    return decided if decided is not None else machine

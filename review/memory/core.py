@@ -6,7 +6,6 @@ memory is loaded again; ``memory_for`` does that automatically and cheaply (see 
 """
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,8 +222,8 @@ _CACHES_LOCK = threading.Lock()
 def memory_for(store) -> Memory:
     """The store's memory, kept per process and rebuilt only from what changed.
 
-    A cheap signature (names, sizes and mtime_ns of the article files and the memory file)
-    tells whether anything changed since the last call. If so, only changed article files are
+    A cheap signature (the article files' signatures from ``store.files()``, and the memory
+    file's) tells whether anything changed since the last call. If so, only changed article files are
     read again, and the imported units (and their index) are reloaded only when the memory
     file changed, so a decision in a store with 100,000 imported units costs milliseconds.
     """
@@ -232,7 +231,8 @@ def memory_for(store) -> Memory:
     with _CACHES_LOCK:
         cache = _CACHES.setdefault(root, _Cache())
     with cache.lock:
-        articles = _article_files(store)
+        folder = store.files()
+        articles = folder.files
         memory_sig = signature(memory_files(store))
         current = (tuple(articles.items()), memory_sig)
         if cache.memory is not None and cache.signature == current:
@@ -249,7 +249,8 @@ def memory_for(store) -> Memory:
                 found_problems: list[str] = []
                 units = _article_units(store, article_id, found_problems)
                 problem = found_problems[0] if found_problems else None
-            fresh[article_id] = (sig, units, problem)
+            # A file read while racy is read again at the next rebuild (review.store_files).
+            fresh[article_id] = (sig if folder.settled(article_id) else None, units, problem)
             if units:
                 approved += units.approved
                 drafts += units.drafts
@@ -259,22 +260,3 @@ def memory_for(store) -> Memory:
         cache.memory = Memory(approved, cache.imported[1], drafts, problems)
         cache.signature = current
         return cache.memory
-
-
-def _article_files(store) -> dict[str, tuple[int, int]]:
-    """Article id -> (size, mtime_ns) for every article file, in id order."""
-    found = {}
-    try:
-        entries = list(os.scandir(store.root))
-    except OSError:
-        return found
-    for entry in entries:
-        name = entry.name
-        if name.endswith(".json") and not name.startswith("."):
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            if entry.is_file():
-                found[name[:-5]] = (stat.st_size, stat.st_mtime_ns)
-    return dict(sorted(found.items()))

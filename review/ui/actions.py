@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from review import recheck
 from review.article import APPROVED, Article
 from review.errors import BadInputError, DuplicateArticleError, ReviewError, StaleRevisionError
 from review.store import ArticleStore
@@ -85,34 +86,35 @@ def plan_confirm(status: str, machine: str | None, decided: str | None,
     return "correct", text
 
 
+def check_replace(status: str | None, action: str, replace: bool = False) -> None:
+    """Accepting the machine text over, or rejecting, a saved correction (``status`` is the
+    status the reviewer saw) needs ``replace``, the explicit second step; undo can bring it
+    back."""
+    if status == "corrected" and action in ("accept", "reject") and not replace:
+        instead = "the machine text" if action == "accept" else "a rejection"
+        raise ReplacesCorrectionError(f"this would replace the saved correction with {instead}: "
+                                      "press Replace to do it, or Keep to leave it")
+
+
 def decide(store: ArticleStore, article_id: str, target: int | str, action: str,
            reviewer: str | None, text: str | None = None,
-           expected_revision: int | None = None, status: str | None = None,
-           replace: bool = False, warnings: list[str] | None = None) -> Article:
+           expected_revision: int | None = None, warnings: list[str] | None = None) -> Article:
     """Accept, correct or reject a segment or the summary, refused if the view was stale.
 
-    ``status`` is the status the reviewer saw: accepting the machine text over, or rejecting,
-    a saved correction needs ``replace`` (the explicit second step); undo can bring it back.
     A re-check that fails never costs the decision: it is saved, and ``warnings`` says so.
     """
     reviewer = require_reviewer(reviewer)
     if action == "correct" and not (text or "").strip():
         raise BadInputError("the English box is empty: type the translation, or use Reject")
-    if status == "corrected" and action in ("accept", "reject") and not replace:
-        instead = "the machine text" if action == "accept" else "a rejection"
-        raise ReplacesCorrectionError(f"this would replace the saved correction with {instead}: "
-                                      "press Replace to do it, or Keep to leave it")
-    return store.decide(article_id, target, action, reviewer, text=text,
-                        expected_revision=expected_revision,
-                        on_change=_recheck(store, english_changed=action == "correct"
-                                          or status in (None, "corrected"), warnings=warnings))
+    return recheck.decide(store, article_id, target, action, reviewer, text=text,
+                          expected_revision=expected_revision, warnings=warnings)
 
 
 def undo(store: ArticleStore, article_id: str, target: int | str, reviewer: str | None,
          expected_revision: int | None = None) -> Article:
     """Take back the last decision on a segment or the summary (recorded in the history)."""
-    return store.undo(article_id, target, require_reviewer(reviewer),
-                      expected_revision=expected_revision, on_change=_recheck(store))
+    return recheck.undo(store, article_id, target, require_reviewer(reviewer),
+                        expected_revision=expected_revision)
 
 
 def dismiss(store: ArticleStore, article_id: str, index: int, code: str, detail: str,
@@ -122,37 +124,6 @@ def dismiss(store: ArticleStore, article_id: str, index: int, code: str, detail:
     if restore:
         return store.restore_flag(article_id, index, code, detail, reviewer)
     return store.dismiss(article_id, index, code, detail, reviewer)
-
-
-def _recheck(store: ArticleStore, english_changed: bool = True,
-             warnings: list[str] | None = None):
-    """The store hook after a decision: re-check new English, refresh the summary's English.
-
-    Accepting or rejecting leaves the English the checks saw (the machine's), so only the
-    extractive summary, which skips rejected sentences, needs refreshing: no embedding. A
-    failing check becomes a warning, as in the CLI: the decision is saved all the same.
-    """
-    terms = glossary(store) if english_changed else None
-
-    def recheck(article: Article, changed) -> None:
-        from review import summary as summaries
-        from review.pipeline import after_decision, store_memory
-
-        try:
-            if english_changed:
-                from models.registry import loaded_translator
-
-                # Agreement is re-scored only by a model already loaded: a click never
-                # loads one; without it the new English has no agreement until translated.
-                after_decision(article, changed, terms, memory=store_memory(store),
-                               translator=loaded_translator())
-            elif changed != "summary":
-                summaries.refresh(article)
-        except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
-            if warnings is not None:
-                warnings.append(f"decision saved, but the checks were not re-run ({err})")
-
-    return recheck
 
 
 def accept_unflagged(store: ArticleStore, article_id: str, reviewer: str | None,

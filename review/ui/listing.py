@@ -1,47 +1,10 @@
 """The sidebar's article list: progress per article, the filter, and where to open."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from review.article import Article
+from review.listing import ArticleEntry
 
 FILTERS = ("all", "needs review", "flagged", "done")
-LABEL_TITLE = 48  # characters of the title in the sidebar list
-
-
-@dataclass(frozen=True)
-class ArticleEntry:
-    id: str
-    title: str
-    reviewed: int
-    total: int
-    summary_state: str  # pending | accepted | corrected | rejected | missing
-    flagged: int  # pending segments with check flags
-    untranslated: int  # segments with neither machine output nor a decision
-
-    @property
-    def needs_review(self) -> bool:
-        return self.reviewed < self.total or self.summary_state == "pending"
-
-    @property
-    def label(self) -> str:
-        title = self.title if len(self.title) <= LABEL_TITLE \
-            else self.title[:LABEL_TITLE - 1].rstrip() + "…"
-        flags = f" · ⚑ {self.flagged}" if self.flagged else ""
-        return (f"{title} — {self.reviewed}/{self.total} reviewed · "
-                f"summary {self.summary_state}{flags}")
-
-
-def entry(article: Article) -> ArticleEntry:
-    segments = article.reviewable()
-    pending = [s for s in segments if s.decision.status == "pending"]
-    return ArticleEntry(
-        id=article.id, title=article.title or article.id,
-        reviewed=len(segments) - len(pending), total=len(segments),
-        summary_state=article.summary_state(),
-        flagged=sum(1 for s in pending if s.active_flags),
-        untranslated=sum(1 for s in pending if s.machine is None and s.source.strip()),
-    )
 
 
 def matches(item: ArticleEntry, which: str) -> bool:

@@ -1,0 +1,143 @@
+"""Re-checking a segment, and the one re-check after a decision that the app and CLI share."""
+from __future__ import annotations
+
+from typing import Callable
+
+from models.base import Translator
+from review.article import Article, Segment
+from review.errors import ReviewError
+
+
+def recheck_segment(article: Article, seg: Segment, glossary=None, memory=None,
+                    translator: Translator | None = None) -> None:
+    """Re-run the checks on one segment's current English, in place.
+
+    With a translation ``memory`` (``store_memory(store)``) the consistency checks run too;
+    without one, flags they raised earlier are dropped like any other stale flag. With a
+    ``translator`` a changed English gets a new agreement; without one the stored agreement is
+    kept only if the English is the one it was computed for, else it becomes None.
+    """
+    from review.checks import check_pairs
+    from review.memory.units import origin_of
+    from review.checks.core import apply_result, refresh_agreement
+
+    english = seg.english
+    if seg.kind == "boilerplate" or english is None:
+        return
+    refresh_agreement([seg], translator)
+    confidence = seg.machine.confidence if seg.machine and english == seg.machine.text else None
+    result = check_pairs([seg.source], [english], [confidence], glossary=glossary,
+                         memory=memory, origins=[origin_of(article.id, seg.index)],
+                         agreements=[seg.agreement], seconds=[seg.second])[0]
+    apply_result(seg, result)
+
+
+class Recheck:
+    """The one re-check after a decision, for the app and the CLI alike.
+
+    ``prepare`` does the heavy work before the store's lock is taken: it applies the decision
+    to a snapshot and, when the decision changes the segment's English, loads the glossary and
+    the translation memory and checks that English there (embeddings and, with a model already
+    loaded, agreement). The store then runs the instance as its ``on_change`` hook inside the
+    lock, where it copies those results onto the segment while its English is still the one
+    checked, checks it there only if another writer changed it meanwhile, and re-derives a
+    pending extractive summary. A failing check never costs the decision: it is saved, and
+    ``warnings`` says so.
+    """
+
+    def __init__(self, store, warnings: list[str] | None = None):
+        self.store, self.warnings = store, warnings
+        self.glossary = self.memory = self.translator = None
+        self.loaded = False
+        self.expected: dict[int, str | None] = {}  # segment index -> English after the decision
+        self.checked: dict[int, Segment] = {}  # segment index -> checked on the snapshot
+
+    @classmethod
+    def prepare(cls, store, article_id: str, target: int | str,
+                apply: Callable[[Article], None], warnings: list[str] | None = None) -> Recheck:
+        """Check, before the lock, what ``apply`` (the decision) leaves in ``target``."""
+        recheck = cls(store, warnings)
+        if target == "summary":
+            return recheck
+        try:
+            snapshot = store.get(article_id)
+            seg = snapshot.segment(int(target))
+            before = seg.english
+            apply(snapshot)
+        except Exception:  # noqa: BLE001 - the decision itself reports what is wrong with it
+            return recheck
+        recheck.expected[seg.index] = seg.english
+        if seg.english != before or seg.risk is None:
+            try:
+                recheck._check(snapshot, seg)
+                recheck.checked[seg.index] = seg
+            except Exception as err:  # noqa: BLE001 - any check failure; the decision counts
+                recheck._warn(err)
+        return recheck
+
+    def __call__(self, article: Article, target: int | str) -> None:
+        from review import summary as summaries
+
+        if target == "summary":
+            return
+        try:
+            seg = article.segment(int(target))
+            checked = self.checked.get(seg.index)
+            if checked is not None and checked.english == seg.english:
+                _copy_checks(seg, checked)
+            elif checked is not None or seg.english != self.expected.get(seg.index, seg.english):
+                self._check(article, seg)  # another writer changed it since the snapshot
+            summaries.refresh(article)
+        except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
+            self._warn(err)
+
+    def _check(self, article: Article, seg: Segment) -> None:
+        if not self.loaded:
+            from models.registry import loaded_translator
+            from review.checks import load_glossary
+            from review.memory import memory_for
+
+            self.glossary = load_glossary(self.store.glossary_path)
+            self.memory = memory_for(self.store)
+            # Agreement is scored only by a model already loaded: a decision never loads one.
+            self.translator = loaded_translator()
+            self.loaded = True
+        recheck_segment(article, seg, self.glossary, self.memory, self.translator)
+
+    def _warn(self, err: Exception) -> None:
+        if self.warnings is not None:
+            self.warnings.append(f"decision saved, but the checks were not re-run ({err})")
+
+
+def _copy_checks(seg: Segment, checked: Segment) -> None:
+    """Put the checks made on a snapshot onto the stored segment (its dismissals kept)."""
+    from review.checks.core import apply_result
+
+    seg.agreement, seg.agreement_of = checked.agreement, checked.agreement_of
+    apply_result(seg, checked)
+
+
+def decide(store, article_id: str, target: int | str, action: str, reviewer: str,
+           text: str | None = None, expected_revision: int | None = None,
+           warnings: list[str] | None = None) -> Article:
+    """``store.decide`` followed by the re-check, its heavy part done before the lock."""
+    from review import decisions
+
+    def apply(article: Article) -> None:
+        decisions.decide(article, target, action, reviewer.strip(), text, None)
+
+    return store.decide(article_id, target, action, reviewer, text=text,
+                        expected_revision=expected_revision,
+                        on_change=Recheck.prepare(store, article_id, target, apply, warnings))
+
+
+def undo(store, article_id: str, target: int | str, reviewer: str,
+         expected_revision: int | None = None, warnings: list[str] | None = None) -> Article:
+    """``store.undo`` followed by the re-check, its heavy part done before the lock."""
+    from review import decisions
+
+    def apply(article: Article) -> None:
+        decisions.undo(article, target, reviewer.strip(), None)
+
+    return store.undo(article_id, target, reviewer, expected_revision=expected_revision,
+                      on_change=Recheck.prepare(store, article_id, target, apply, warnings))
