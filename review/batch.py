@@ -1,6 +1,6 @@
 """Batch translation for scripts and the CLI: many articles, resumable, one failure isolated.
 
-Each article is translated under its job lock (``review.pipeline.job_lock``), so two runs on
+Each article is translated under its job lock (``review.job_lock.job_lock``), so two runs on
 one store (two CLI runs, the app and a CLI run) never translate the same article at once: an
 article another run is working on is put off to the end, then awaited, and skipped if that
 run finished it.
@@ -12,6 +12,10 @@ every segment to translate does not load the translation model.
 With ``ray`` ("local" or a cluster's address) only the model runs elsewhere, in a pool of Ray
 actors (``review.distributed.RayTranslator``); everything else, every store write included,
 stays in this process, so resuming, the job lock and the results are as in a local run.
+
+A run is one ``TranslateOptions`` and one ``RunObserver`` (``review.run_options``): ``run``
+takes them, as the CLI and the app's jobs build them; ``translate_articles`` builds them from
+keywords for scripts.
 """
 from __future__ import annotations
 
@@ -22,45 +26,33 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from review.errors import BadInputError, ReviewError, UnknownArticleError
-from review.pipeline import (CHUNK, SUMMARY_METHODS, ArticleResult, ingest_paths, is_done,
-                             job_lock, pending_ids, store_memory)
+from models.base import Translator
+from review.errors import ReviewError, UnknownArticleError
+from review.job_lock import job_lock
+from review.pipeline import (CHUNK, ArticleResult, Engines, ingest_paths, is_done,
+                             memory_matches, pending_ids, store_memory, todo_segments,
+                             translate_article)
+from review.run_options import NO_OBSERVER, RunObserver, TranslateOptions, from_keywords
 from review.store import ArticleStore
 
-ArticleStart = Callable[[str, int, int, int], None]  # (id, segments to do, article no., of)
-ArticleWait = Callable[[str, int, int], None]  # (id, article no., of): another run has it
-SegmentProgress = Callable[[int, int], None]
 
-
-def translate_articles(targets: Sequence[str | Path] | None = None, *,
-                       store: ArticleStore | str | Path | None = None,
-                       mt_model: str | None = None, engine: str | None = None,
-                       summary: str = "extractive", sum_model: str | None = None,
-                       glossary: str | Path | None = None, force: bool = False,
-                       on_article: ArticleStart | None = None,
-                       on_segment: SegmentProgress | None = None,
-                       on_result: Callable[[ArticleResult], None] | None = None,
-                       errors: list[str] | None = None,
-                       on_wait: ArticleWait | None = None,
-                       save_every: int = CHUNK, ray: str | None = None,
-                       ray_actors: int | None = None,
-                       on_note: Callable[[str], None] | None = None,
-                       second_model: str | None = None) -> list[ArticleResult]:
+def run(options: TranslateOptions, observer: RunObserver = NO_OBSERVER,
+        errors: list[str] | None = None) -> list[ArticleResult]:
     """Translate, check and summarize articles; finished ones are skipped unless ``force``.
 
-    ``targets`` are article ids or files/folders (ingested first); none means every article in
-    the store that is not finished. Bad input files are reported in ``errors``.
+    ``options.targets`` are article ids or files/folders (ingested first); none means every
+    article in the store that is not finished. Bad input files are reported in ``errors``.
 
     An article that another run (process or thread) is translating is put off to the end of
-    the run; ``on_wait`` is called before its lock is awaited, then it is read again: skipped
-    if the other run finished it, else translated. Results come in the order articles finish.
-    Machine output is saved after every ``save_every`` segments.
+    the run; ``observer.article_waiting`` is called before its lock is awaited, then it is read
+    again: skipped if the other run finished it, else translated. Results come in the order
+    articles finish. Machine output is saved after every ``save_every`` segments.
 
     ``ray`` runs the translation model on Ray instead of in this process: "local" starts Ray
     here, an address ("HOST:PORT" of a cluster's head, or "auto") joins a running cluster.
-    ``ray_actors`` sets the pool size (default one actor per GPU, else per CPU); ``on_note``
-    gets a one-line description of the pool once it is up. Ray is started only when there is
-    something for the model to do, and stopped at the end if it was started here.
+    ``ray_actors`` sets the pool size (default one actor per GPU, else per CPU); the observer
+    gets a one-line ``message`` describing the pool once it is up. Ray is started only when
+    there is something for the model to do, and stopped at the end if it was started here.
 
     ``second_model`` (default: env REVIEW_SECOND_MODEL, else none; "none" turns it off) is a
     second translation model: every pending model output also gets its English, a second
@@ -68,104 +60,98 @@ def translate_articles(targets: Sequence[str | Path] | None = None, *,
     without one is not finished while a second model is configured. It runs in this process,
     also with ``ray``, loaded only when a segment needs it.
     """
-    if summary not in SUMMARY_METHODS:
-        raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
-    store = store if isinstance(store, ArticleStore) else ArticleStore(store)
-    second = _second_id(second_model)
-    ids = _resolve_targets(store, targets, summary, errors if errors is not None else [],
-                           second is not None)
-    return translate_ids(ids, store=store, mt_model=mt_model, engine=engine, summary=summary,
-                         sum_model=sum_model, glossary=glossary, force=force,
-                         on_article=on_article, on_segment=on_segment, on_result=on_result,
-                         on_wait=on_wait, save_every=save_every, ray=ray,
-                         ray_actors=ray_actors, on_note=on_note, second_model=second or "none")
+    options = options.resolved()
+    ids = _resolve_targets(options, errors if errors is not None else [])
+    return run_ids(ids, options, observer)
 
 
-def translate_ids(ids: Sequence[str], *, store: ArticleStore, mt_model: str | None = None,
-                  engine: str | None = None, summary: str = "extractive",
-                  sum_model: str | None = None, glossary: str | Path | None = None,
-                  force: bool = False, on_article: ArticleStart | None = None,
-                  on_segment: SegmentProgress | None = None,
-                  on_result: Callable[[ArticleResult], None] | None = None,
-                  on_wait: ArticleWait | None = None,
-                  save_every: int = CHUNK, ray: str | None = None,
-                  ray_actors: int | None = None,
-                  on_note: Callable[[str], None] | None = None,
-                  second_model: str | None = None) -> list[ArticleResult]:
+def translate_articles(targets: Sequence[str | Path] | None = None, *,
+                       errors: list[str] | None = None, observer: RunObserver | None = None,
+                       **keywords) -> list[ArticleResult]:
+    """``run`` for scripts, the options as keywords.
+
+    ``keywords`` are the fields of ``TranslateOptions`` (store, mt_model, engine, summary,
+    sum_model, glossary, force, save_every, second_model, ray, ray_actors) and, instead of an
+    ``observer``, the callbacks on_article, on_segment, on_result, on_wait and on_note
+    (``review.run_options.CallbackObserver``).
+    """
+    options, observer = from_keywords(observer, targets=targets, **keywords)
+    return run(options, observer, errors)
+
+
+def translate_ids(ids: Sequence[str], *, store: ArticleStore, observer: RunObserver | None = None,
+                  **keywords) -> list[ArticleResult]:
     """``translate_articles`` for ids of stored articles, taken as ids (never as file names)."""
-    if summary not in SUMMARY_METHODS:
-        raise BadInputError(f"--summary {summary!r}: choose one of {', '.join(SUMMARY_METHODS)}")
+    options, observer = from_keywords(observer, store=store, **keywords)
+    return run_ids(list(ids), options, observer)
+
+
+def run_ids(ids: Sequence[str], options: TranslateOptions,
+            observer: RunObserver = NO_OBSERVER) -> list[ArticleResult]:
+    """``run`` for ids of stored articles, taken as ids; ``options.targets`` is not read."""
     from models import registry
 
-    second_id = _second_id(second_model)
-    try:  # one look at the store for all articles, not one per article
-        memory = store_memory(store) if ids else None
-    except ReviewError:
-        memory = None  # an unreadable memory: each article's run reports it
-    work = None
-    for article_id in ids:
-        work = _work_of(store, article_id, summary, force, second_id is not None,
-                        memory) or work
-        if work == MODEL:
-            break
-    if second_id is not None and work is not None:
-        registry.resolve(second_id, registry.SECOND_ROLE)  # a wrong name fails here, at once
+    options = options.resolved()
+    second_id = options.second_id
+    work = _work_needed(ids, options, second_id is not None)
     if work is None:
-        engines = (None, None, None)  # nothing to do: don't pay for loading a model
+        engines = Engines()  # nothing to do: don't pay for loading a model
     else:
+        if second_id is not None:
+            registry.resolve(second_id, registry.SECOND_ROLE)  # a wrong name fails here, at once
         # When the translation memory covers every segment to translate, the model is loaded
         # only if a match goes away before its article's turn (an approval undone meanwhile).
-        engines = _engines(store, mt_model, engine, summary, sum_model, glossary,
-                           load_translator=work == MODEL, ray=ray, ray_actors=ray_actors,
-                           on_note=on_note)
-    translator, summarizer, gloss = engines
-    second = None
-    if second_id is not None and work is not None:
-        # Loaded on the first segment that needs a second opinion, in this process.
-        second = OnDemandTranslator(lambda: registry.get_second_translator(second_id, engine))
+        engines = _load_engines(options, work == MODEL, second_id, observer)
     try:
-        return _run_turns(ids, store, translator, summary, summarizer, gloss, force,
-                          on_article, on_segment, on_result, on_wait, save_every, second)
+        return _run_turns(ids, options, engines, observer)
     finally:
-        close = getattr(translator, "close", None)
+        close = getattr(engines.translator, "close", None)
         if close:
             close()  # a Ray pool: its actors, and Ray itself when this run started it
 
 
-def _second_id(second_model: str | None) -> str | None:
-    from models.registry import second_model_id
+def _work_needed(ids: Sequence[str], options: TranslateOptions, second: bool) -> str | None:
+    """MODEL when an article needs the translation model, else MEMORY when one needs a run at
+    all, else None (every article is done)."""
+    try:  # one look at the store for all articles, not one per article
+        memory = store_memory(options.store) if ids else None
+    except ReviewError:
+        memory = None  # an unreadable memory: each article's run reports it
+    work = None
+    for article_id in ids:
+        work = _work_of(options.store, article_id, options.summary, options.force, second,
+                        memory) or work
+        if work == MODEL:
+            break
+    return work
 
-    return second_model_id(second_model)
 
-
-def _run_turns(ids, store, translator, summary, summarizer, gloss, force, on_article,
-               on_segment, on_result, on_wait, save_every, second=None) -> list[ArticleResult]:
-    results = []
-    total = len(ids)
+def _run_turns(ids: Sequence[str], options: TranslateOptions, engines: Engines,
+               observer: RunObserver) -> list[ArticleResult]:
+    store, total, translator = options.store, len(ids), engines.translator
     expect = getattr(translator, "expect", None)
     if expect:  # a Ray pool: keep its actors busy with the chunks to come
-        expect(chunks_ahead(store, ids, summary, force, save_every, second is not None))
+        expect(chunks_ahead(store, ids, options.summary, options.force, options.save_every,
+                            engines.second is not None))
+    results = []
 
     def wait(article_id: str, number: int) -> None:
-        if on_wait:
-            on_wait(article_id, number, total)
+        observer.article_waiting(article_id, number, total)
 
     with closing(in_lock_order(store, ids, wait)) as turns:  # an exception releases the lock
         for number, turn in enumerate(turns, 1):
             if turn.error:
                 result = ArticleResult(turn.id, "failed", error=turn.error)
             else:
-                start = (lambda aid, todo, n=number: on_article(aid, todo, n, total)) \
-                    if on_article else None
                 # Under --force, an article another run changed while we waited is fresh.
-                result = translate_one(store, turn.id, translator, summary, summarizer, gloss,
-                                       force and not turn.changed, start, on_segment,
-                                       save_every=save_every, second=second)
+                result = translate_one(store, turn.id, engines, options.summary,
+                                       options.force and not turn.changed,
+                                       save_every=options.save_every, observer=observer,
+                                       place=(number, total))
             if expect:
                 translator.forget(turn.id)  # guesses for it never asked for: not needed now
             results.append(result)
-            if on_result:
-                on_result(result)
+            observer.article_finished(result)
     return results
 
 
@@ -177,8 +163,6 @@ def chunks_ahead(store: ArticleStore, ids: Sequence[str], summary: str, force: b
     translation memory matches, in chunks of ``save_every``), read lazily as a translator
     asks for more; an article changed meanwhile only makes a guess wrong, never a result.
     """
-    from review.pipeline import memory_matches
-
     memory = store_memory(store)  # taken once: a change meanwhile only makes a guess wrong
     for article_id in ids:
         try:
@@ -244,9 +228,11 @@ def _revision(store: ArticleStore, article_id: str) -> int | None:
         return None
 
 
-def _resolve_targets(store, targets, summary, errors, second: bool = False) -> list[str]:
-    if not targets:
-        return list(pending_ids(store, summary, second))
+def _resolve_targets(options: TranslateOptions, errors: list[str]) -> list[str]:
+    store = options.store
+    if not options.targets:
+        return list(pending_ids(store, options.summary, options.second_id is not None))
+    targets = options.targets
     paths = [Path(t) for t in targets if _is_path(str(t))]
     ids = [str(t) for t in targets if not _is_path(str(t))]
     known = set(store.ids())
@@ -269,8 +255,6 @@ MODEL, MEMORY = "model", "memory"  # what an article's translation needs, from _
 
 def _todo(article, force: bool) -> list:
     """The segments a run will translate: under --force every pending one with German."""
-    from review.pipeline import todo_segments
-
     if not force:
         return todo_segments(article)
     return [s for s in article.reviewable() if s.source.strip()
@@ -282,8 +266,6 @@ def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool,
     """What translating the article needs: None (it is done), MEMORY (every segment to
     translate has an exact translation memory match: checks, summary and second opinions
     only) or MODEL. ``memory`` is the store's translation memory (read when None)."""
-    from review.pipeline import memory_matches
-
     try:
         article = store.get(article_id)
         if not force and is_done(article, summary, second):
@@ -297,30 +279,45 @@ def _work_of(store: ArticleStore, article_id: str, summary: str, force: bool,
         return MODEL  # let the article's own run report the problem
 
 
-def _engines(store, mt_model, engine, summary, sum_model, glossary, load_translator=True,
-             ray=None, ray_actors=None, on_note=None):
+def _load_engines(options: TranslateOptions, load_translator: bool, second_id: str | None,
+                  observer: RunObserver) -> Engines:
     from models import registry
     from review.checks import load_glossary
 
-    if ray:
-        from review.distributed import RayTranslator
-
-        translator = RayTranslator(ray, mt_model, engine, actors=ray_actors, on_note=on_note)
-        if load_translator:  # else started on the first call, if a memory match goes away
-            translator.start()
-    elif load_translator:
-        translator = registry.get_translator(mt_model, engine)
-    else:
-        translator = OnDemandTranslator(lambda: registry.get_translator(mt_model, engine))
+    translator = _translator(options, load_translator, observer)
     try:
-        summarizer = registry.get_summarizer(sum_model, engine) \
-            if summary == "abstractive" else None
-        gloss = load_glossary(Path(glossary) if glossary else store.glossary_path)
+        summarizer = registry.get_summarizer(options.sum_model, options.engine) \
+            if options.summary == "abstractive" else None
+        glossary = load_glossary(Path(options.glossary) if options.glossary
+                                 else options.store.glossary_path)
     except BaseException:
-        if ray:
+        if options.ray:
             translator.close()
         raise
-    return translator, summarizer, gloss
+    second = None
+    if second_id is not None:
+        # Loaded on the first segment that needs a second opinion, in this process.
+        second = OnDemandTranslator(
+            lambda: registry.get_second_translator(second_id, options.engine))
+    return Engines(translator, summarizer, glossary, second)
+
+
+def _translator(options: TranslateOptions, load: bool, observer: RunObserver):
+    """The run's translator: on Ray, local, or local and loaded on its first call."""
+    from models import registry
+
+    mt_model, engine = options.mt_model, options.engine
+    if options.ray:
+        from review.distributed import RayTranslator
+
+        translator = RayTranslator(options.ray, mt_model, engine, actors=options.ray_actors,
+                                   observer=observer)
+        if load:  # else started on the first call, if a memory match goes away
+            translator.start()
+        return translator
+    if load:
+        return registry.get_translator(mt_model, engine)
+    return OnDemandTranslator(lambda: registry.get_translator(mt_model, engine))
 
 
 class OnDemandTranslator:
@@ -336,28 +333,28 @@ class OnDemandTranslator:
         return self.loaded.translate(texts, *args, **kwargs)
 
 
-def translate_one(store: ArticleStore, article_id: str, translator, summary: str,
-                  summarizer=None, glossary=None, force: bool = False,
-                  on_article: Callable[[str, int], None] | None = None,
-                  on_segment: SegmentProgress | None = None, *, save_every: int = CHUNK,
-                  second=None) -> ArticleResult:
+def translate_one(store: ArticleStore, article_id: str, engines: Engines | Translator | None,
+                  summary: str = "extractive", force: bool = False, *,
+                  save_every: int = CHUNK, observer: RunObserver = NO_OBSERVER,
+                  place: tuple[int, int] = (1, 1)) -> ArticleResult:
     """One article whose job lock the caller holds (``in_lock_order``), its failure caught
     and reported in the result, never raised. Skipped when already done (unless ``force``).
-    ``second`` is the second-opinion translator, if any (``pipeline.translate_article``).
-    """
-    from review.pipeline import todo_segments, translate_article
 
+    ``engines`` are the run's (``pipeline.Engines``) or only a translator. The observer hears
+    of its start and its segments; ``place`` is (its number, of how many) in the run.
+    """
+    engines = Engines.of(engines)
     started = time.perf_counter()
     try:
         article = store.get(article_id)
-        if not force and is_done(article, summary, second is not None):
+        if not force and is_done(article, summary, engines.second is not None):
             return ArticleResult(article_id, "skipped", segments=len(article.reviewable()))
         if force:
             article = store.update(article_id, _clear_pending_output)
-        if on_article:
-            on_article(article_id, len(todo_segments(article)))
-        article = translate_article(store, article_id, translator, summary, summarizer,
-                                    glossary, on_segment, save_every=save_every, second=second)
+        observer.article_started(article_id, len(todo_segments(article)), *place)
+        article = translate_article(
+            store, article_id, engines, summary, save_every=save_every,
+            progress=lambda done, total: observer.segments_done(article_id, done, total))
     except ReviewError as err:
         return ArticleResult(article_id, "failed", error=str(err))
     except Exception as err:  # one broken article must not stop the batch

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from review.article import Article, MachineOutput
+from review.article import Article, MachineOutput, Summary
 from review.errors import BadInputError
 
 
@@ -92,8 +92,7 @@ def summarize_article(article: Article, method: str, sum_model: str | None,
         made = summaries.extractive(article)
     warnings = [f"warning: {flag.code}: {flag.detail}" for flag in made.flags]
     warnings += [f"note: {made.note}"] if made.note else []
-    return _result(article, made.method, "en", made.source_segments, made.text, made.model,
-                   made.flags, made.note, warnings)
+    return _result(article, made, "en", warnings)
 
 
 def _german_selection(article: Article, name: str) -> dict:
@@ -105,21 +104,25 @@ def _german_selection(article: Article, name: str) -> dict:
     later = (f"{article.id} has no English yet: showing the chosen German sentences; their "
              f"English appears after `python -m review add {name}` and `python -m review translate`")
     warnings = [f"note: {n}" for n in (note, later) if n]
-    return _result(article, "extractive", "de", chosen, german, summaries.RANKER, [], note,
-                   warnings)
+    made = Summary(method="extractive", text=german, model=summaries.RANKER,
+                   source_segments=chosen, note=note)
+    return _result(article, made, "de", warnings)
 
 
-def _result(article, method, language, chosen, text, model, flags, note, warnings) -> dict:
+def _result(article: Article, made: Summary, language: str, warnings: list[str]) -> dict:
+    """The JSON-ready result: ``made``'s sentences in ``language`` ("en" or "de")."""
     from review import summary as summaries
 
+    chosen = made.source_segments
     english = summaries.english_of(article, chosen) if language == "en" else [None] * len(chosen)
     by_index = {s.index: s for s in article.segments}
     return {
-        "article": article.id, "method": method, "language": language, "model": model,
+        "article": article.id, "method": made.method, "language": language,
+        "model": made.model,
         "sentences": [{"segment": i, "source": by_index[i].source, "text": en}
                       for i, en in zip(chosen, english)],
-        "summary": text, "note": note,
-        "flags": [{"code": f.code, "detail": f.detail} for f in flags],
+        "summary": made.text, "note": made.note,
+        "flags": [{"code": f.code, "detail": f.detail} for f in made.flags],
         "warnings": warnings,
     }
 

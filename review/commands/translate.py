@@ -19,7 +19,7 @@ class _Bars:
         self.silent = silent
         self.articles = self.segments = None
 
-    def article(self, article_id: str, todo: int, number: int, total: int) -> None:
+    def article_started(self, article_id: str, todo: int, number: int, total: int) -> None:
         if self.silent:
             return
         from tqdm import tqdm
@@ -35,7 +35,7 @@ class _Bars:
         self.segments = tqdm(total=todo, desc="segments", unit="seg", file=sys.stderr,
                              position=1, leave=False)
 
-    def wait(self, article_id: str, number: int, total: int) -> None:
+    def article_waiting(self, article_id: str, number: int, total: int) -> None:
         """Another run is translating this article: say so while waiting for it."""
         if self.silent:
             return
@@ -46,16 +46,16 @@ class _Bars:
                                  position=0)
         self.articles.set_postfix_str(f"{article_id} (waiting for another run to finish it)")
 
-    def note(self, line: str) -> None:
+    def message(self, text: str) -> None:
         """A line about the run (the Ray pool it uses), above the bars."""
         if self.silent:
             return
         if self.articles is not None:
-            self.articles.write(line, file=sys.stderr)
+            self.articles.write(text, file=sys.stderr)
         else:
-            click.echo(line, err=True)
+            click.echo(text, err=True)
 
-    def segment(self, done: int, total: int) -> None:
+    def segments_done(self, article_id: str, done: int, total: int) -> None:
         if self.segments is not None:
             self.segments.total = total
             self.segments.n = done
@@ -68,6 +68,27 @@ class _Bars:
                     bar.n = bar.total
                     bar.refresh()
                 bar.close()
+
+
+class _Report(_Bars):
+    """The run as this command shows it (a ``review.run_options.RunObserver``): the bars on
+    stderr, and each article on stdout as it finishes, so a pipe sees progress and a kill loses
+    nothing."""
+
+    def __init__(self, silent: bool, as_json: bool, latch: _InterruptLatch):
+        super().__init__(silent)
+        self.as_json, self.latch = as_json, latch
+
+    def article_finished(self, result) -> None:
+        self.latch.raise_if_set()
+        if self.as_json:
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        elif result.status == "failed":
+            click.echo(f"failed {result.id}: {result.error}", err=True)
+        else:
+            click.echo(f"{result.status} {result.id}: {result.translated}/{result.segments} "
+                       f"segments, {result.flagged} flagged, summary {result.summary or 'none'}")
+        sys.stdout.flush()
 
 
 @click.command("translate")
@@ -97,8 +118,7 @@ class _Bars:
                    "a running cluster from one of its nodes. See docs/cluster.md.")
 @click.option("--ray-actors", type=click.IntRange(min=1), metavar="N",
               help="With --ray: translator actors (default one per GPU, else one per CPU).")
-def command(targets, store, mt_model, second_model, engine, summary, sum_model, glossary, force,
-            silent, as_json, ray, ray_actors):
+def command(**given):
     """Translate, check and summarize articles: ids in the store, or files/folders to add.
 
     With no TARGETS, every unfinished article in the store. Finished articles are skipped, so
@@ -119,48 +139,39 @@ def command(targets, store, mt_model, second_model, engine, summary, sum_model, 
       python -m review translate seeds/ --second-model Helsinki-NLP/opus-mt-tc-big-de-en
       python -m review translate --ray 10.0.0.5:6379
     """
-    from review.batch import translate_articles
+    from review.batch import run
 
-    if ray_actors is not None and not ray:
-        raise click.UsageError("--ray-actors needs --ray")
-    if ray is not None and not ray.strip():
-        raise click.UsageError("--ray needs `local` or the HOST:PORT of a Ray cluster's head")
-
-    bars = _Bars(silent)
-    errors: list[str] = []
-
-    def report(result) -> None:
-        # Printed as each article finishes, so a pipe sees progress and a kill loses nothing.
-        latch.raise_if_set()
-        if as_json:
-            click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-        elif result.status == "failed":
-            click.echo(f"failed {result.id}: {result.error}", err=True)
-        else:
-            click.echo(f"{result.status} {result.id}: {result.translated}/{result.segments} "
-                       f"segments, {result.flagged} flagged, summary {result.summary or 'none'}")
-        sys.stdout.flush()
-
+    silent, as_json = given.pop("silent"), given.pop("as_json")
+    options = _options(given)
     latch = _InterruptLatch()
+    report = _Report(silent, as_json, latch)
+    errors: list[str] = []
     try:
         with latch:
-            results = translate_articles(
-                list(targets), store=store, mt_model=mt_model,
-                engine=None if engine == "auto" else engine, summary=summary,
-                sum_model=sum_model,
-                glossary=glossary, force=force, on_article=bars.article,
-                on_segment=bars.segment, on_result=report, errors=errors, on_wait=bars.wait,
-                ray=ray, ray_actors=ray_actors, on_note=bars.note,
-                second_model=second_model or "none")
+            results = run(options, report, errors)
             latch.raise_if_set()
     finally:
-        bars.close()
+        report.close()
     for line in errors:
         click.echo(f"error: {line}", err=True)
     if any(r.status == "failed" for r in results):
         sys.exit(1)
     if errors:
         sys.exit(2)
+
+
+def _options(given: dict):
+    """The run's ``TranslateOptions`` from the command line's (click's names and values)."""
+    from review.run_options import TranslateOptions
+
+    if given["ray_actors"] is not None and not given["ray"]:
+        raise click.UsageError("--ray-actors needs --ray")
+    if given["ray"] is not None and not given["ray"].strip():
+        raise click.UsageError("--ray needs `local` or the HOST:PORT of a Ray cluster's head")
+    engine = given.pop("engine")
+    return TranslateOptions(targets=tuple(given.pop("targets")),
+                            engine=None if engine == "auto" else engine,
+                            second_model=given.pop("second_model") or "none", **given)
 
 
 class _InterruptLatch:
