@@ -12,10 +12,10 @@ from review.errors import ReviewError
 from review.pipeline import SUMMARY_METHODS
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
-from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page
+from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page, state
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.models import allowed_choice
-from review.ui.session import DIALOG_OPEN, flash, md, read_url, settings, show_flash
+from review.ui.session import flash, md, read_url, settings, show_flash
 
 PAGE = 25  # articles listed in the sidebar at once
 
@@ -33,17 +33,17 @@ def on_add(kind: str) -> None:
         if kind == "seeds":
             ids, errors = actions.add_seeds(store)
         elif kind == "paste":
-            ids = [actions.add_pasted(store, st.session_state.get("paste_text", ""),
-                                      st.session_state.get("paste_title"))]
+            ids = [actions.add_pasted(store, st.session_state.get(state.PASTE_TEXT, ""),
+                                      st.session_state.get(state.PASTE_TITLE))]
             errors = []
         else:
-            files = st.session_state.get("uploads") or []
+            files = st.session_state.get(state.UPLOADS) or []
             ids, errors = actions.add_uploads(store, [(f.name, f.getvalue()) for f in files])
     except ReviewError as err:
         return flash("top", "error", str(err))
     if ids:
-        st.session_state["article_pick"] = ids[0]
-        st.session_state["article_filter"] = "all"
+        st.session_state[state.ARTICLE_PICK] = ids[0]
+        st.session_state[state.ARTICLE_FILTER] = "all"
     text = f"Added {len(ids)} article(s). Press Translate to run the model."
     flash("top", "warning" if errors else "success", " ".join([text, *errors]))
 
@@ -53,7 +53,7 @@ def on_add(kind: str) -> None:
 def login_gate() -> None:
     """With a password configured, nothing but this form is shown until sign-in."""
     how = auth.mode()
-    if how == "open" or st.session_state.get("signed_in"):
+    if how == "open" or st.session_state.get(state.SIGNED_IN):
         return
     st.title("Sign in to review translations")
     with st.form("login_form", width=520):
@@ -62,8 +62,8 @@ def login_gate() -> None:
         password = st.text_input("Password", type="password", key="login_password")
         if st.form_submit_button("Sign in", type="primary", key="sign_in"):
             try:
-                st.session_state["signed_in"] = auth.login(name, password,
-                                                           client=st.context.ip_address)
+                st.session_state[state.SIGNED_IN] = auth.login(name, password,
+                                                               client=st.context.ip_address)
                 st.rerun()
             except ReviewError as err:
                 st.error(md(str(err)))
@@ -71,54 +71,54 @@ def login_gate() -> None:
 
 
 def sidebar_reviewer() -> None:
-    if st.session_state.get("signed_in"):
-        st.markdown(f"Signed in as **{md(st.session_state['signed_in'])}**")
+    if st.session_state.get(state.SIGNED_IN):
+        st.markdown(f"Signed in as **{md(st.session_state[state.SIGNED_IN])}**")
         st.button("Sign out", on_click=st.session_state.clear)
         return
-    st.text_input("Reviewer name", key="reviewer", placeholder="required before deciding",
+    st.text_input("Reviewer name", key=state.REVIEWER, placeholder="required before deciding",
                   help="Recorded with every decision; kept in the page address (&reviewer=), "
                        "so it survives a reload.")
 
 
 def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
     """Filter, search and a page of the article list; returns the open article's id."""
-    st.radio("Show", listing.FILTERS, horizontal=True, key="article_filter")
-    shown = listing.filtered(entries, st.session_state["article_filter"])
+    st.radio("Show", listing.FILTERS, horizontal=True, key=state.ARTICLE_FILTER)
+    shown = listing.filtered(entries, st.session_state[state.ARTICLE_FILTER])
     if not shown:
         st.caption("No article matches this filter.")
         return None
-    if st.session_state.get("article_pick") not in {e.id for e in shown}:
-        st.session_state["article_pick"] = listing.opening_article(shown)
+    if st.session_state.get(state.ARTICLE_PICK) not in {e.id for e in shown}:
+        st.session_state[state.ARTICLE_PICK] = listing.opening_article(shown)
     found = listing.search(shown, st.text_input(
         "Find article", key="article_search", placeholder="id or words of the title"))
-    items, pages = listing.page_of(found, st.session_state.get("article_page", 0), PAGE)
+    items, pages = listing.page_of(found, st.session_state.get(state.ARTICLE_PAGE, 0), PAGE)
     for item in items:
-        current = item.id == st.session_state["article_pick"]
+        current = item.id == st.session_state[state.ARTICLE_PICK]
         st.button(md(item.label), key=f"open:{item.id}", width="stretch",
                   type="primary" if current else "secondary",
-                  on_click=st.session_state.__setitem__, args=("article_pick", item.id))
+                  on_click=st.session_state.__setitem__, args=(state.ARTICLE_PICK, item.id))
     if pages > 1:
-        page_number = min(st.session_state.get("article_page", 0), pages - 1)
+        page_number = min(st.session_state.get(state.ARTICLE_PAGE, 0), pages - 1)
         with st.container(horizontal=True, vertical_alignment="center"):
             st.button("‹", key="articles_back", disabled=page_number == 0,
                       on_click=st.session_state.__setitem__,
-                      args=("article_page", page_number - 1))
+                      args=(state.ARTICLE_PAGE, page_number - 1))
             st.caption(f"page {page_number + 1} of {pages} · {len(found)} articles")
             st.button("›", key="articles_on", disabled=page_number >= pages - 1,
                       on_click=st.session_state.__setitem__,
-                      args=("article_page", page_number + 1))
+                      args=(state.ARTICLE_PAGE, page_number + 1))
     elif not found:
         st.caption("No article matches this search.")
-    return st.session_state["article_pick"]
+    return st.session_state[state.ARTICLE_PICK]
 
 
 def sidebar_add() -> None:
     with st.expander("Add articles"):
         st.file_uploader("German articles", type=["txt", "md", "json", "jsonl"],
-                         accept_multiple_files=True, key="uploads")
+                         accept_multiple_files=True, key=state.UPLOADS)
         st.button("Add uploaded files", on_click=on_add, args=("uploads",), key="add_uploads")
-        st.text_input("Title (optional)", key="paste_title")
-        st.text_area("…or paste German text", key="paste_text", height=120)
+        st.text_input("Title (optional)", key=state.PASTE_TITLE)
+        st.text_area("…or paste German text", key=state.PASTE_TEXT, height=120)
         st.button("Add pasted text", on_click=on_add, args=("paste",), key="add_paste")
 
 
@@ -137,11 +137,11 @@ def sidebar_settings(store: ArticleStore) -> None:
     from models import registry
 
     with st.expander("Models and settings"):
-        st.session_state.setdefault("mt_model", registry.mt_model_id())
-        st.session_state.setdefault("sum_model", registry.sum_model_id())
-        st.text_input("Translation model (hub id or folder)", key="mt_model")
-        st.selectbox("Summary", SUMMARY_METHODS, key="summary_method")
-        st.text_input("Summary model (for abstractive)", key="sum_model")
+        st.session_state.setdefault(state.MT_MODEL, registry.mt_model_id())
+        st.session_state.setdefault(state.SUM_MODEL, registry.sum_model_id())
+        st.text_input("Translation model (hub id or folder)", key=state.MT_MODEL)
+        st.selectbox("Summary", SUMMARY_METHODS, key=state.SUMMARY_METHOD)
+        st.text_input("Summary model (for abstractive)", key=state.SUM_MODEL)
         st.caption(f"Store: `{store.root.resolve()}`")
     chosen = settings()
     for ok, line in model_report(chosen["mt_model"], chosen["sum_model"], chosen["summary"]):
@@ -149,6 +149,9 @@ def sidebar_settings(store: ArticleStore) -> None:
 
 
 def sidebar_glossary() -> None:
+    # Inline, not on_click: the dialog must open after main() cleared the open-dialog mark
+    # for this run; opened from a callback, it would open before, lose its mark, and the
+    # live job panel could redraw the app under it.
     if st.button("Edit glossary", key="open_glossary", width="stretch",
                  help="Required English for German terms, and terms to keep as they are"):
         glossary_dialog()
@@ -198,7 +201,7 @@ def main() -> None:
         st.stop()
     login_gate()
     # A full run closes any dialog it does not open again (the glossary button reopens it).
-    st.session_state.pop(DIALOG_OPEN, None)
+    st.session_state.pop(state.DIALOG_OPEN, None)
     read_url()  # before the reviewer box: a link may fill it in
     pages = st.navigation([st.Page(review_page, title="Review", icon="📝", default=True),
                            st.Page(overview_page.page, title="Overview", icon="📊",

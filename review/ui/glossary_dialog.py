@@ -5,19 +5,17 @@ import streamlit as st
 
 from review.errors import ReviewError
 from review.store import ArticleStore
-from review.ui import actions, jobs_panel
-from review.ui.session import DIALOG_OPEN, flash, md
-
-ASK = "glossary_ask"  # German terms without English, waiting for "keep them as they are?"
+from review.ui import actions, jobs_panel, state
+from review.ui.session import flash, md
 
 
 def _closed() -> None:
-    st.session_state.pop(DIALOG_OPEN, None)
+    st.session_state.pop(state.DIALOG_OPEN, None)
 
 
 @st.dialog("Glossary", width="large", on_dismiss=_closed)
 def glossary_dialog() -> None:
-    st.session_state[DIALOG_OPEN] = True
+    st.session_state[state.DIALOG_OPEN] = True
     store = ArticleStore()
     st.caption("German term (any inflection) → required English; `|` separates accepted "
                "alternatives. Tick *keep as is* for names and terms that must stay German.")
@@ -26,7 +24,7 @@ def glossary_dialog() -> None:
     except (ReviewError, OSError) as err:
         return st.error(md(str(err)))
     edited = st.data_editor(
-        table, num_rows="dynamic", key="glossary_rows", hide_index=True, width="stretch",
+        table, num_rows="dynamic", key=state.GLOSSARY_ROWS, hide_index=True, width="stretch",
         column_config={
             "de": st.column_config.TextColumn("German term", required=True),
             "en": st.column_config.TextColumn("English"),
@@ -39,7 +37,10 @@ def glossary_dialog() -> None:
     count = sum(1 for row in rows if str(row.get("de") or "").strip())
     st.caption(f"{count} term{'' if count == 1 else 's'}")
     unanswered = actions.unanswered_terms(rows)
-    if st.session_state.get(ASK) and unanswered:
+    # Both buttons stay inline, not on_click: they save ``rows`` as the data editor returns
+    # them in this run, an edit sent along with the click included, and a failed save shows
+    # its error in the dialog. A callback would save the rows of the run before.
+    if st.session_state.get(state.GLOSSARY_ASK) and unanswered:
         terms = ", ".join(unanswered)
         st.warning(md(f"No English for {terms}. Keep them as they are (do not translate), or "
                       "type the English?"))
@@ -47,7 +48,7 @@ def glossary_dialog() -> None:
             save(store, actions.keep_unanswered(rows))
     if st.button("Save and re-check all articles", key="save_glossary", type="primary"):
         if unanswered:
-            st.session_state[ASK] = True
+            st.session_state[state.GLOSSARY_ASK] = True
             st.rerun(scope="fragment")
         save(store, rows)
 
@@ -58,9 +59,9 @@ def save(store: ArticleStore, rows: list[dict]) -> None:
     except (ReviewError, OSError) as err:
         st.error(md(str(err)))
         return
-    st.session_state.pop(ASK, None)
-    st.session_state.pop("glossary_rows", None)
-    st.session_state.pop(DIALOG_OPEN, None)
+    st.session_state.pop(state.GLOSSARY_ASK, None)
+    st.session_state.pop(state.GLOSSARY_ROWS, None)
+    st.session_state.pop(state.DIALOG_OPEN, None)
     jobs_panel.start_recheck()
     flash("top", "success", f"Saved {count} glossary term(s); every article is being "
                             "re-checked in the background.")

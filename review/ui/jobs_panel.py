@@ -10,12 +10,12 @@ import time
 import streamlit as st
 
 from review.store import ArticleStore
-from review.ui.session import DIALOG_OPEN, flash, md, settings
+from review.ui import state
+from review.ui.session import flash, md, settings
 
 SHOW_FINISHED = 120  # seconds a finished job's result stays in the sidebar
 POLL = 1.0  # seconds between progress updates while a job runs
 BUSY_LABELS = {"translate": "Translating…", "recheck": "Re-checking…"}
-REPETITIONS = "repetition_jobs"  # this tab's repetition jobs not announced yet
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,7 +36,11 @@ def job_on(article_id: str):
 
 
 def start_translation(ids: list[str]) -> None:
-    """Queue a translation job for ``ids`` and re-render the page with its progress."""
+    """Queue a translation job for ``ids`` and re-render the page with its progress.
+
+    A button's callback: its ``st.rerun()`` redraws the whole app, not only the article's
+    fragment, so the sidebar shows the job too.
+    """
     from review.errors import ReviewError
     from review.ui.models import allowed_choice
 
@@ -61,13 +65,13 @@ def start_recheck() -> None:
 def offer_repetitions(article_id: str, index: int) -> None:
     """Offer an approved English to identical pending segments elsewhere, in the background."""
     job = runner().repetitions(article_id, index)
-    st.session_state.setdefault(REPETITIONS, []).append(job.id)
+    st.session_state.setdefault(state.REPETITIONS, []).append(job.id)
 
 
 def announce_repetitions() -> None:
     """Say once, as a toast, how many segments each finished repetition job offered to (or
     took an offer back from); a job that changed nothing says nothing."""
-    waiting = st.session_state.get(REPETITIONS) or []
+    waiting = st.session_state.get(state.REPETITIONS) or []
     for job_id in list(waiting):
         job = runner().get(job_id)
         if job is None or not job.unfinished:
@@ -94,9 +98,9 @@ def live() -> None:
     # Repetition jobs change other articles only: they need no redraw of the page, which
     # would also drop what the reviewer is typing into an open dialog (the glossary).
     mark = (job.id, job.articles_done) if job and job.kind != "repetitions" else None
-    seen = st.session_state.get("job_seen")
-    st.session_state["job_seen"] = mark
-    if seen is not None and mark != seen and not st.session_state.get(DIALOG_OPEN):
+    seen = st.session_state.get(state.JOB_SEEN)
+    st.session_state[state.JOB_SEEN] = mark
+    if seen is not None and mark != seen and not st.session_state.get(state.DIALOG_OPEN):
         st.rerun()  # an article finished, or the job: show what it stored
     if job is None:
         return

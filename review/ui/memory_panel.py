@@ -13,7 +13,7 @@ from review.memory.units import origin_of
 from review.store import ArticleStore
 from review.ui import keyboard
 from review.ui.rows import origin_label
-from review.ui.session import md
+from review.ui.session import fill_box, md
 
 SUGGESTIONS = 3  # fuzzy matches shown beside the open segment
 SEARCH_LIMIT = 50
@@ -35,16 +35,12 @@ def suggestions(article_id: str, index: int, source: str, box_key: str) -> None:
         unit = match.unit
         take, text = st.columns([1.4, 12], vertical_alignment="top")
         take.button(f"{match.score:.0%}", key=f"tm:{article_id}:{index}:{number}",
-                    shortcut=keyboard.suggestion(number), on_click=_take,
+                    shortcut=keyboard.suggestion(number), on_click=fill_box,
                     args=(box_key, unit.target), type="secondary",
                     help="Put this English into the editor")
         german = md(unit.source) if match.score >= 1.0 \
             else diff_markdown(word_diff(source, unit.source))
         text.markdown(f"{german}  \n→ {md(unit.target)}  \n:gray[{md(origin_label(unit.origin))}]")
-
-
-def _take(box_key: str, target: str) -> None:
-    st.session_state[box_key] = target
 
 
 @st.dialog("Concordance: search the memory and every article", width="large")

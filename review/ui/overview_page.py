@@ -9,7 +9,7 @@ import streamlit as st
 
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
-from review.ui import overview
+from review.ui import overview, state
 from review.ui.session import md
 
 TOP = 25  # articles in the progress chart: those with the most left to review
@@ -89,8 +89,8 @@ def segment_link(article_id: str, segment: int) -> str:
     from review import auth
 
     query = {"article": article_id, "segment": segment}
-    if auth.mode() == "open" and (st.session_state.get("reviewer") or "").strip():
-        query["reviewer"] = st.session_state["reviewer"].strip()
+    if auth.mode() == "open" and (st.session_state.get(state.REVIEWER) or "").strip():
+        query["reviewer"] = st.session_state[state.REVIEWER].strip()
     return "./?" + urlencode(query)
 
 

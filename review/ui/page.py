@@ -1,129 +1,34 @@
 """The article page: compact rows, one open editor, the summary beside them, keyboard flow.
 
 Everything here runs inside one fragment, so a decision re-renders this article, not the
-sidebar and its article list; the decision logic itself is in ``actions``.
+sidebar and its article list. The editor box and its buttons, for a segment and for the
+summary alike, are the ``decision_bar``; the decision logic itself is in ``actions``.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from review.article import APPROVED, Article
+from review.article import Article
 from review.checks.describe import describe
 from review.diff import changed, diff_markdown, word_diff
-from review.errors import ReviewError, StaleRevisionError
+from review.errors import ReviewError
+from review.listing import ArticleEntry
 from review.store import ArticleStore
-from review.ui import actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows
-from review.ui.session import (clear_flash, current_key, drafts, flash, md, reviewer,
-                               show_flash, write_url)
+from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
+                       state)
+from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
+from review.ui.session import (drafts, fill_box, flash, go, guarded, md, reviewer, show_flash,
+                               write_url)
 
-REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
-FOCUSED = "focused_box"  # the editor that last took the focus; a new one takes it again
-OPEN_BOX = "open_box"  # (widget key, text it started with) of the open editor
 WINDOW = 60  # rows drawn at once around the open one: a long article stays as fast as a short
 
 
 # -- callbacks: run before the fragment re-renders ----------------------------------------------
 
-def go(article_id: str, index: int | None) -> None:
-    """Make ``index`` the current segment (its editor takes the focus when shown).
-
-    What was typed in the editor being left stays as a draft: shown in its row, back in the
-    box when the reviewer returns, never saved without a Confirm.
-    """
-    box_key, prefill = st.session_state.get(OPEN_BOX) or (None, None)
-    typed = st.session_state.get(box_key) if box_key else None
-    if typed is not None and typed != prefill:
-        drafts()[box_key] = typed
-    if index is not None:
-        st.session_state[current_key(article_id)] = index
-
-
-def _guarded(where: str, work) -> bool:
-    """Run a store action; a refusal becomes a message where the reviewer clicked."""
-    try:
-        work()
-    except StaleRevisionError as err:
-        flash(where, "stale", str(err))
-    except actions.ReplacesCorrectionError:
-        return False
-    except ReviewError as err:
-        flash(where, "error", str(err))
-    else:
-        clear_flash()
-        return True
-    return False
-
-
-def on_confirm(article_id: str, target, view: dict, box_key: str, then: int | None) -> None:
-    """Accept unchanged machine text, save an edit as a correction, or keep what is approved."""
-    where = f"{article_id}:{target}"
-    try:
-        action, text = actions.plan_confirm(view["status"], view["machine"], view["decided"],
-                                            st.session_state.get(box_key))
-    except ReviewError as err:
-        return flash(where, "error", str(err))
-    if action == "keep" or _decide(article_id, target, action, view, text):
-        go(article_id, then)
-        drafts().pop(box_key, None)  # decided: nothing left to keep
-        if action != "keep" and target != "summary":
-            jobs_panel.offer_repetitions(article_id, target)
-
-
-def on_reject(article_id: str, target, view: dict, then: int | None) -> None:
-    if _decide(article_id, target, "reject", view, None):
-        go(article_id, then)
-        if view["status"] in APPROVED:
-            _sync_repetitions(article_id, target)
-
-
-def _sync_repetitions(article_id: str, target) -> None:
-    """After an approval went away (a reject, an undo), take its offers to other articles
-    back, in the background; an undo that brings an approval back offers it again."""
-    if target != "summary":
-        jobs_panel.offer_repetitions(article_id, target)
-
-
-def _decide(article_id: str, target, action: str, view: dict, text: str | None,
-            replace: bool = False) -> bool:
-    warnings: list[str] = []
-
-    def work():
-        actions.decide(ArticleStore(), article_id, target, action, reviewer(), text,
-                       view["revision"], status=view["status"], replace=replace,
-                       warnings=warnings)
-
-    st.session_state.pop(REPLACE, None)
-    done = _guarded(f"{article_id}:{target}", work)
-    if warnings:
-        flash(f"{article_id}:{target}", "warning", "; ".join(warnings))
-    if not done and view["status"] == "corrected" and action in ("accept", "reject") \
-            and not replace and reviewer():
-        st.session_state[REPLACE] = {"where": f"{article_id}:{target}", "action": action,
-                                     "view": view}
-    return done
-
-
-def on_replace(article_id: str, target, then: int | None) -> None:
-    """The explicit second step: replace the saved correction after all."""
-    asked = st.session_state.pop(REPLACE, None)
-    if asked and _decide(article_id, target, asked["action"], asked["view"], None,
-                         replace=True):
-        go(article_id, then)
-        _sync_repetitions(article_id, target)  # it replaced a correction
-
-
-def on_undo(article_id: str, target, revision: int) -> None:
-    if _guarded(f"{article_id}:{target}", lambda: actions.undo(
-            ArticleStore(), article_id, target, reviewer(), revision)):
-        _sync_repetitions(article_id, target)
-
-
-def on_machine_text(box_key: str, machine: str) -> None:
-    st.session_state[box_key] = machine
-
-
 def on_dismiss(article_id: str, index: int, code: str, detail: str, restore: bool) -> None:
-    _guarded(f"{article_id}:{index}", lambda: actions.dismiss(
+    guarded(f"{article_id}:{index}", lambda: actions.dismiss(
         ArticleStore(), article_id, index, code, detail, reviewer(), restore))
 
 
@@ -134,7 +39,7 @@ def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None
         return flash("top", "error", str(err))
     late = f"; {stale} changed in another tab and were left for you" if stale else ""
     flash("top", "success", f"Accepted {done} unflagged segments{late}.")
-    st.session_state.pop(current_key(article_id), None)  # open the first one still pending
+    st.session_state.pop(state.current(article_id), None)  # open the first one still pending
 
 
 def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
@@ -159,10 +64,10 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
         article = ArticleStore().get(article_id)
     except ReviewError as err:
         return st.warning(md(str(err)))
-    blocks = rows.blocks(article, st.session_state.get("order", rows.ORDERS[0]))
+    blocks = rows.blocks(article, st.session_state.get(state.ORDER, rows.ORDERS[0]))
     review = rows.review_rows(blocks)
-    current = navigation.opening(review, st.session_state.get(current_key(article_id)))
-    st.session_state[current_key(article_id)] = current
+    current = navigation.opening(review, st.session_state.get(state.current(article_id)))
+    st.session_state[state.current(article_id)] = current
     header(article, review)
     toolbar(article, review, current, waiting)
     segments, summary = st.columns([5, 2], gap="medium")
@@ -181,7 +86,7 @@ def _effort(article_id: str, revision: int, _article: Article) -> str:
 
 
 def header(article: Article, review: list[rows.SegmentRow]) -> None:
-    entry = listing.entry(article)
+    entry = ArticleEntry.of(article)
     reviewed, total, flagged = navigation.progress(review)
     effort = _effort(article.id, article.revision, article)
     st.markdown(f"##### {md(article.title)}")
@@ -194,24 +99,11 @@ def header(article: Article, review: list[rows.SegmentRow]) -> None:
 
 def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None,
             waiting: tuple[str, ...]) -> None:
-    entry = listing.entry(article)
-    busy = jobs_panel.job_on(article.id)
     targets = rows.bulk_accept_targets(article)
-    visible = navigation.shown(review, st.session_state.get("seg_filter") or "all", current)
+    visible = navigation.shown(review, st.session_state.get(state.SEG_FILTER) or "all", current)
     upcoming = navigation.next_pending(review, current)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        label = jobs_panel.BUSY_LABELS.get(busy.kind, "Busy…") if busy \
-            else f"Translate ({entry.untranslated})"
-        if st.button(label, type="primary", disabled=bool(busy) or not entry.untranslated,
-                     key="translate", help="Translate this article's untranslated segments "
-                                           "in the background (progress in the sidebar)"):
-            jobs_panel.start_translation([article.id])
-        others = [i for i in waiting if i != article.id]
-        if others and st.button(f"Translate all ({len(others) + bool(entry.untranslated)})",
-                                key="translate_all", help="Every article with untranslated "
-                                                          "segments, in the background"):
-            jobs_panel.start_translation([article.id, *others] if entry.untranslated
-                                         else others)
+        translate_buttons(article, waiting)
         st.button(f"Accept unflagged ({len(targets)})", disabled=not targets,
                   on_click=on_accept_unflagged, args=(article.id, targets), key="accept_all",
                   help="Accepts pending segments with machine output, no flags and low risk.")
@@ -222,25 +114,46 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
                   args=(article.id, navigation.step(visible, current, 1)), help="Next segment")
         st.button("Next pending", key="next_pending", shortcut=keyboard.NEXT_PENDING,
                   on_click=go, args=(article.id, upcoming), disabled=upcoming is None)
-        st.segmented_control("Segments", navigation.SEGMENT_FILTERS, key="seg_filter",
+        st.segmented_control("Segments", navigation.SEGMENT_FILTERS, key=state.SEG_FILTER,
                              default="all", label_visibility="collapsed")
-        if st.button("Search", key="concordance", help="Concordance: a word or phrase in "
-                                                       "German or English across the memory "
-                                                       "and every article"):
-            memory_panel.concordance()
-        with st.popover("View"):
-            st.radio("Order", rows.ORDERS, key="order")
-            st.toggle("Reviewed English text", key="show_text")
-            st.checkbox("…with machine drafts (marked [draft])", key="with_drafts")
-            st.markdown("**Keyboard**")
-            for keys, what in keyboard.SHORTCUTS:
-                st.markdown(f"`{keys}` {md(what)}")
-    if st.session_state.get("show_text"):
+        st.button("Search", key="concordance", on_click=memory_panel.concordance,
+                  help="Concordance: a word or phrase in German or English across the memory "
+                       "and every article")
+        view_menu()
+    if st.session_state.get(state.SHOW_TEXT):
         reviewed_text(article)
 
 
+def translate_buttons(article: Article, waiting: tuple[str, ...]) -> None:
+    """Translate this article, or every article waiting, as a background job."""
+    entry = ArticleEntry.of(article)
+    busy = jobs_panel.job_on(article.id)
+    label = jobs_panel.BUSY_LABELS.get(busy.kind, "Busy…") if busy \
+        else f"Translate ({entry.untranslated})"
+    st.button(label, type="primary", disabled=bool(busy) or not entry.untranslated,
+              key="translate", on_click=jobs_panel.start_translation, args=([article.id],),
+              help="Translate this article's untranslated segments in the background "
+                   "(progress in the sidebar)")
+    others = [i for i in waiting if i != article.id]
+    if others:
+        st.button(f"Translate all ({len(others) + bool(entry.untranslated)})",
+                  key="translate_all", on_click=jobs_panel.start_translation,
+                  args=([article.id, *others] if entry.untranslated else others,),
+                  help="Every article with untranslated segments, in the background")
+
+
+def view_menu() -> None:
+    with st.popover("View"):
+        st.radio("Order", rows.ORDERS, key=state.ORDER)
+        st.toggle("Reviewed English text", key=state.SHOW_TEXT)
+        st.checkbox("…with machine drafts (marked [draft])", key=state.WITH_DRAFTS)
+        st.markdown("**Keyboard**")
+        for keys, what in keyboard.SHORTCUTS:
+            st.markdown(f"`{keys}` {md(what)}")
+
+
 def reviewed_text(article: Article) -> None:
-    drafts_too = st.session_state.get("with_drafts", False)
+    drafts_too = st.session_state.get(state.WITH_DRAFTS, False)
     text = article.reviewed_text(drafts=drafts_too)
     empty = "Nothing translated yet." if drafts_too else "Nothing approved yet."
     st.code(text or empty, language=None, wrap_lines=True)
@@ -248,7 +161,7 @@ def reviewed_text(article: Article) -> None:
 
 def segment_list(article: Article, blocks, review: list[rows.SegmentRow], current: int | None,
                  mt_model: str) -> None:
-    which = st.session_state.get("seg_filter") or navigation.SEGMENT_FILTERS[0]
+    which = st.session_state.get(state.SEG_FILTER) or navigation.SEGMENT_FILTERS[0]
     visible = navigation.shown(review, which, current)
     if not visible:
         st.caption("No segment matches this filter.")
@@ -312,33 +225,25 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
            mt_model: str) -> None:
     """The current segment: flags, German beside the English editor, buttons, diff, history."""
     aid, index = article.id, row.index
-    box_key = row.box_key(aid)
-    then = navigation.next_pending(review, index)
-    view = {"status": row.status, "machine": row.machine, "decided": row.decided_text,
-            "revision": row.revision}
+    subject = for_segment(aid, row)
+    rerun = partial(st.button, "Re-run", key=f"rerun:{aid}:{index}", type="tertiary",
+                    on_click=on_rerun_model, args=(aid, index, mt_model))
     with st.container(key=f"current-{aid}-{index}"):
         st.markdown(f"**§{index}** " + badge_line(rows.badges(row)))
         german, english = st.columns(2, gap="medium")
         german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
-        with english:
-            text = st.text_area("English", value=drafts().get(box_key, row.prefill),
-                                key=box_key, height=box_height(row),
-                                label_visibility="collapsed",
-                                placeholder="No machine output: type the English translation")
-            if text != row.prefill:
-                drafts()[box_key] = text
-            else:
-                drafts().pop(box_key, None)
-            st.session_state[OPEN_BOX] = (box_key, row.prefill)
-            take_focus(f"seg-{aid}-{index}", box_key)
-        buttons(aid, index, row, view, box_key, then, mt_model, article.undoable(index))
-        replace_question(aid, index, then)
-        show_flash(f"{aid}:{index}")
+        look = BoxLook("English", box_height(row),
+                       placeholder="No machine output: type the English translation")
+        text = decision_bar(subject, look, navigation.next_pending(review, index),
+                            article.undoable(index), box_in=english,
+                            extra=rerun if row.machine is not None else None)
+        with english:  # the hidden focus script, beside the box it focuses
+            take_focus(f"seg-{aid}-{index}", subject.box_key)
         flags_panel(aid, row)
         if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
             st.markdown(diff_markdown(tokens))
-        second_opinion(aid, index, row, text, box_key)
-        memory_panel.suggestions(aid, index, row.source, box_key)
+        second_opinion(aid, index, row, text, subject.box_key)
+        memory_panel.suggestions(aid, index, row.source, subject.box_key)
         history(article, index)
 
 
@@ -353,7 +258,7 @@ def second_opinion(aid: str, index: int, row: rows.SegmentRow, text: str, box_ke
     with st.container(key=f"opinion-{aid}-{index}"):
         take, body = st.columns([2.4, 11], vertical_alignment="top")
         take.button("Take", key=f"second:{aid}:{index}", shortcut=keyboard.SECOND_OPINION,
-                    on_click=on_machine_text, args=(box_key, row.second),
+                    on_click=fill_box, args=(box_key, row.second),
                     help="Put the second model's English into the editor")
         close = score is not None and score >= SECOND_OPINION_THRESHOLD
         body.markdown(f"**Second opinion** :gray[{md(row.second_model or '')}"
@@ -365,51 +270,12 @@ def second_opinion(aid: str, index: int, row: rows.SegmentRow, text: str, box_ke
 
 def take_focus(container_key: str, box_key: str) -> None:
     """Focus a newly shown editor (another segment, or this one after a decision)."""
-    if st.session_state.get(FOCUSED) == box_key:
+    if st.session_state.get(state.FOCUSED) == box_key:
         return
-    st.session_state[FOCUSED] = box_key
+    st.session_state[state.FOCUSED] = box_key
     with st.container(key="focus-script"):
         st.html(keyboard.focus_script(container_key, abs(hash(box_key))),
                 unsafe_allow_javascript=True)
-
-
-def buttons(aid: str, index: int, row: rows.SegmentRow, view: dict, box_key: str,
-            then: int | None, mt_model: str, undoable) -> None:
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.button("Confirm", key=f"accept:{aid}:{index}", type="primary",
-                  shortcut=keyboard.CONFIRM, on_click=on_confirm,
-                  args=(aid, index, view, box_key, then),
-                  help="Accepts the machine text, or saves your edit as a correction; "
-                       "then opens the next pending segment")
-        st.button("Save edit", key=f"correct:{aid}:{index}", on_click=on_confirm,
-                  args=(aid, index, view, box_key, index),
-                  help="Saves the box as it is (your correction) and stays here")
-        st.button("Reject", key=f"reject:{aid}:{index}", shortcut=keyboard.REJECT,
-                  on_click=on_reject, args=(aid, index, view, then))
-        st.button("Undo", key=f"undo:{aid}:{index}", shortcut=keyboard.UNDO,
-                  disabled=undoable is None, on_click=on_undo, args=(aid, index, row.revision),
-                  help=None if undoable is None else f"Undo {undoable.action} by "
-                                                      f"{undoable.reviewer}")
-        if row.machine is not None:
-            st.button("Machine text", key=f"machine:{aid}:{index}", type="tertiary",
-                      shortcut=keyboard.MACHINE_TEXT, on_click=on_machine_text,
-                      args=(box_key, row.machine), help="Put the machine text back in the box")
-            st.button("Re-run", key=f"rerun:{aid}:{index}", type="tertiary",
-                      on_click=on_rerun_model, args=(aid, index, mt_model))
-
-
-def replace_question(aid: str, target, then: int | None) -> None:
-    asked = st.session_state.get(REPLACE)
-    if not asked or asked["where"] != f"{aid}:{target}":
-        return
-    what = "accept the machine text" if asked["action"] == "accept" else "reject it"
-    st.warning(f"This segment has a saved correction. Replace it and {what}? "
-               "(Undo can bring it back.)")
-    with st.container(horizontal=True, gap="small"):
-        st.button("Replace correction", key=f"replace:{aid}:{target}", type="primary",
-                  on_click=on_replace, args=(aid, target, then))
-        st.button("Keep correction", key=f"keep:{aid}:{target}",
-                  on_click=st.session_state.pop, args=(REPLACE, None))
 
 
 def flags_panel(aid: str, row: rows.SegmentRow) -> None:
@@ -472,38 +338,16 @@ def summary_panel(article: Article) -> None:
     view = rows.summary_view(article)
     if view is None:
         st.info("No summary yet: translate the article, or write one here.")
-        text_key = f"sum:{article.id}:new"
-        st.text_area("Summary", key=text_key, label_visibility="collapsed", height=160)
-        new = {"status": "pending", "machine": None, "decided": None, "revision": 0}
-        st.button("Save summary", key=f"accept:{article.id}:summary", type="primary",
-                  on_click=on_confirm, args=(article.id, "summary", new, text_key, None))
-        show_flash(f"{article.id}:summary")
+        decision_bar(for_summary(article.id, None), BoxLook("Summary", 160), None, None)
         return
     st.caption(md(view.caption))
     for flag in view.flags:
         title, why = describe(flag.code)
         st.markdown(f":orange[⚑ **{md(title)}**]: {md(flag.detail)}", help=why)
-    key = view.box_key(article.id)
-    text = st.text_area("Summary", value=view.prefill, key=key, height=200,
-                        label_visibility="collapsed")
-    decided = view.prefill if view.status in ("accepted", "corrected") else None
-    state = {"status": view.status, "machine": view.text, "decided": decided,
-             "revision": view.revision}
-    with st.container(horizontal=True, gap="small"):
-        st.button("Confirm", key=f"accept:{article.id}:summary", type="primary",
-                  on_click=on_confirm, args=(article.id, "summary", state, key, None),
-                  help="Accepts the summary, or saves your edit as a correction")
-        st.button("Save edit", key=f"correct:{article.id}:summary",
-                  on_click=on_confirm, args=(article.id, "summary", state, key, None))
-        st.button("Reject", key=f"reject:{article.id}:summary",
-                  on_click=on_reject, args=(article.id, "summary", state, None))
-        st.button("Undo", key=f"undo:{article.id}:summary",
-                  disabled=article.undoable("summary") is None,
-                  on_click=on_undo, args=(article.id, "summary", view.revision))
-    replace_question(article.id, "summary", None)
+    text = decision_bar(for_summary(article.id, view), BoxLook("Summary", 200), None,
+                        article.undoable("summary"))
     if view.text and changed(tokens := word_diff(view.text, text)):
         st.markdown(diff_markdown(tokens))
-    show_flash(f"{article.id}:summary")
     if view.note:
         st.caption(md(view.note))
     if view.sources:

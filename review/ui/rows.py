@@ -1,10 +1,10 @@
 """One article as the app shows it: segment rows in review order, and the summary panel."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from review.article import APPROVED, Article, Flag, Segment
+from review.ui import state
 
 ORDERS = ("article order", "highest risk first")
 # Risk at or above this needs a human look even without a flag; bulk accept skips it.
@@ -39,8 +39,8 @@ class SegmentRow:
         return self.machine is not None and self.status != "accepted"
 
     def box_key(self, article_id: str) -> str:
-        """Widget key of the English box: new after a decision or a re-run, so it refills."""
-        return f"en:{article_id}:{self.index}:{self.revision}:{_short_hash(self.machine)}"
+        """Widget key of the English box."""
+        return state.segment_box(article_id, self.index, self.revision, self.machine)
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,7 @@ class SummaryView:
         return f"{self.method} · {self.model or 'no model'} · {self.status}{who}"
 
     def box_key(self, article_id: str) -> str:
-        return f"sum:{article_id}:{self.revision}:{_short_hash(self.text)}"
-
-
-def _short_hash(text: str | None) -> str:
-    return hashlib.sha1((text or "").encode("utf-8")).hexdigest()[:8]
+        return state.summary_box(article_id, self.revision, self.text)
 
 
 def row(seg: Segment, in_summary: bool = False) -> SegmentRow:
