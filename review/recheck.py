@@ -49,7 +49,8 @@ class Recheck:
         self.store, self.warnings = store, warnings
         self.glossary = self.memory = self.translator = None
         self.loaded = False
-        self.expected: dict[int, str | None] = {}  # segment index -> English after the decision
+        # segment index -> (English, decision revision) the decision leaves on the snapshot
+        self.expected: dict[int, tuple[str | None, int]] = {}
         self.checked: dict[int, Segment] = {}  # segment index -> checked on the snapshot
 
     @classmethod
@@ -66,7 +67,7 @@ class Recheck:
             apply(snapshot)
         except Exception:  # noqa: BLE001 - the decision itself reports what is wrong with it
             return recheck
-        recheck.expected[seg.index] = seg.english
+        recheck.expected[seg.index] = (seg.english, seg.decision.revision)
         if seg.english != before or seg.risk is None:
             try:
                 recheck._check(snapshot, seg)
@@ -85,11 +86,19 @@ class Recheck:
             checked = self.checked.get(seg.index)
             if checked is not None and checked.english == seg.english:
                 _copy_checks(seg, checked)
-            elif checked is not None or seg.english != self.expected.get(seg.index, seg.english):
-                self._check(article, seg)  # another writer changed it since the snapshot
+            elif checked is not None or self._changed_meanwhile(seg):
+                self._check(article, seg)
             summaries.refresh(article)
         except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
             self._warn(err)
+
+    def _changed_meanwhile(self, seg: Segment) -> bool:
+        """Whether another writer changed the segment between the snapshot and the lock (or
+        the decision could not be tried on a snapshot at all)."""
+        if seg.index not in self.expected:
+            return True
+        english, revision = self.expected[seg.index]
+        return seg.english != english or seg.decision.revision != revision
 
     def _check(self, article: Article, seg: Segment) -> None:
         if not self.loaded:
