@@ -1,4 +1,5 @@
-"""Re-checking a segment, and the one re-check after a decision that the app and CLI share."""
+"""Deciding as the app and the CLI both do: the decision, the one re-check after it, and the
+reviewer's draft of the target (cleared when the decision saves it, kept when refused)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -129,15 +130,36 @@ def _copy_checks(seg: Segment, checked: Segment) -> None:
 def decide(store, article_id: str, target: int | str, action: str, reviewer: str,
            text: str | None = None, expected_revision: int | None = None,
            warnings: list[str] | None = None) -> Article:
-    """``store.decide`` followed by the re-check, its heavy part done before the lock."""
+    """``store.decide`` followed by the re-check, its heavy part done before the lock.
+
+    The reviewer's draft of the target is cleared by an accept or correction that lands; a
+    correction refused as stale (someone else decided first) is kept as the draft instead.
+    """
     from review import decisions
+    from review.drafts import Drafts
+    from review.errors import StaleRevisionError
 
     def apply(article: Article) -> None:
         decisions.decide(article, target, action, reviewer.strip(), text, None)
 
-    return store.decide(article_id, target, action, reviewer, text=text,
-                        expected_revision=expected_revision,
-                        on_change=Recheck.prepare(store, article_id, target, apply, warnings))
+    hook = Recheck.prepare(store, article_id, target, apply, warnings)
+    try:
+        article = store.decide(article_id, target, action, reviewer, text=text,
+                               expected_revision=expected_revision, on_change=hook)
+    except StaleRevisionError:
+        if action == "correct" and text and text.strip():
+            try:
+                Drafts(store).save(article_id, target, reviewer, text)
+            except ReviewError:
+                pass  # the refusal is what the reviewer must hear about
+        raise
+    if action in ("accept", "correct"):
+        try:
+            Drafts(store).discard(article_id, target, reviewer)
+        except ReviewError as err:
+            if warnings is not None:
+                warnings.append(f"decision saved, but the draft was not cleared ({err})")
+    return article
 
 
 def undo(store, article_id: str, target: int | str, reviewer: str,

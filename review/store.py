@@ -75,7 +75,7 @@ class ArticleStore:
     def read(self, article_id: str) -> tuple[Article, os.stat_result]:
         """``get``, plus the stat of the very file version that was read (for the listing
         index: a write replaces the file, so the stat of the open file matches its content)."""
-        path = self._existing_path(article_id)
+        path = self.existing_path(article_id)
         try:
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
@@ -220,7 +220,8 @@ class ArticleStore:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _existing_path(self, article_id: str) -> Path:
+    def existing_path(self, article_id: str) -> Path:
+        """The file of a stored article; UnknownArticleError naming some known ids."""
         path = self.path(str(article_id))
         if not _is_safe(str(article_id)) or not path.is_file():
             known = ", ".join(self.ids()[:5]) or "none yet"
