@@ -194,3 +194,136 @@ def test_a_final_code_leaves_no_other_flag_not_even_the_memory_s():
 def test_the_listing_order_names_only_registered_codes():
     assert set(registry.LIST_ORDER) == set(registry.CODES)
     assert list(registry.CODES) == list(registry.LIST_ORDER)
+
+
+# A check is declared beside its function: adding one touches that module (or a new one) and
+# its test, nothing else.
+
+RUN_ORDER = ["surface.empty_source_flags", "surface.empty_flags", "surface.untranslated_flags",
+             "numbers.number_flags", "entities.name_flags", "entities.quote_flags",
+             "surface.length_flags", "surface.repetition_flags",
+             "similarity.similarity_flags", "surface.confidence_flags",
+             "agreement.agreement_flags", "second_opinion.second_opinion_flags",
+             "glossary.Glossary.flags", "consistency.consistency_flags"]
+
+
+def test_the_checks_run_in_rank_order_as_they_always_did():
+    assert [check.name for check in registry.CHECKS] == [f"review.checks.{name}"
+                                                         for name in RUN_ORDER]
+    ranks = [check.rank for check in registry.CHECKS]
+    assert ranks == sorted(ranks) and len(set(ranks)) == len(ranks)
+    assert registry.LIST_ORDER == registry.LISTED
+
+
+def test_every_check_is_declared_in_the_module_file_that_defines_its_function():
+    import importlib
+    import inspect
+
+    modules = registry.declaring_modules("review.checks")
+    assert "review.checks.registry" not in modules and "review.checks.core" not in modules
+    declared = []
+    for name in modules:
+        module = importlib.import_module(name)
+        assert Path(module.__file__).parent == ROOT / "review" / "checks"
+        for check in module.CHECKS:
+            # the function is defined in the very file that declares its Check
+            assert check.function.__module__ == name, check.name
+            assert inspect.getsourcefile(check.function) == module.__file__, check.name
+            declared.append(check)
+    assert sorted(declared, key=lambda check: check.rank) == registry.CHECKS
+
+
+def test_a_module_s_checks_run_at_their_rank_from_check_pairs_with_their_weight(monkeypatch):
+    import types
+
+    monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
+    module = types.ModuleType("review.checks.shouting")
+    module.CHECKS = (Check(shouting_flags, (SHOUTING,), rank=65),)
+    checks = registry.register_module(module)
+    try:
+        assert checks == module.CHECKS
+        assert [check.rank for check in registry.CHECKS].index(65) == 6
+        [result] = check_pairs([GERMAN], ["COSTS."])
+        # rank 65: after the numbers (40), before the length (70)
+        assert [f.code for f in result.flags] == ["number_missing", "shouting", "length_short"]
+        assert result.risk == round(1 - (1 - WEIGHTS["number_missing"]) * (1 - 0.77)
+                                    * (1 - WEIGHTS["length_short"]), 3)
+        assert WEIGHTS["shouting"] == 0.77
+        assert describe("shouting") == (SHOUTING.title, SHOUTING.why)
+        # listed after every code listed before, so outside tools see the listing only grow
+        assert registry.LIST_ORDER == registry.LISTED + ("shouting",) == tuple(registry.CODES)
+    finally:
+        for check in checks:
+            registry.unregister(check)
+    assert "shouting" not in WEIGHTS and registry.LIST_ORDER == registry.LISTED
+    assert not check_pairs([GERMAN], [ENGLISH.upper()])[0].flags
+
+
+CHECK_FILE = '''
+from review.article import Flag
+from review.checks.base import Check, Code
+
+
+def shouting_flags(source, target):
+    return [Flag("shouting", "the English is all capitals")] if target.isupper() else []
+
+
+CHECKS = (
+    Check(shouting_flags, (Code("shouting", 0.77, "The English shouts", "Write it normally."),),
+          rank=75),
+)
+'''
+
+
+def test_a_new_module_file_is_found_and_registered_by_discovery(tmp_path, monkeypatch):
+    import sys
+
+    package = tmp_path / "more_checks"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "loud.py").write_text(CHECK_FILE)
+    (package / "helper.py").write_text("raise AssertionError('declares no CHECKS: not imported')")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        assert registry.declaring_modules("more_checks") == ["more_checks.loud"]
+        checks = registry.discover("more_checks")
+        try:
+            assert [check.name for check in checks] == ["more_checks.loud.shouting_flags"]
+            flags = registry.run(Pair(GERMAN, ENGLISH.upper().replace("12", "13")))
+            assert [f.code for f in flags] == ["number_mismatch", "shouting"]  # ranks 40, 75
+            assert registry.WEIGHTS["shouting"] == 0.77
+        finally:
+            for check in checks:
+                registry.unregister(check)
+    finally:
+        for name in ("more_checks", "more_checks.loud"):
+            sys.modules.pop(name, None)
+    assert "shouting" not in registry.CODES
+
+
+def test_a_module_with_a_taken_rank_or_code_or_no_rank_is_refused_whole():
+    import types
+
+    before = (list(registry.CHECKS), dict(registry.CODES), registry.LIST_ORDER)
+    module = types.ModuleType("review.checks.twin")
+    fresh = Check(shouting_flags, (SHOUTING,), rank=66)
+    for checks, message in (
+            ((fresh, Check(wrong_code_flags, (Code("other", 0.1, "Other", "Rank taken."),),
+                           rank=40)),
+             r"twin: more than one check has the same rank: .*number_flags \(rank 40\)"),
+            ((fresh, Check(wrong_code_flags, (Code("repetition", 0.1, "Twin", "Taken."),),
+                           rank=67)), "twin: declared by more than one check: repetition"),
+            ((fresh, Check(wrong_code_flags, (Code("other", 0.1, "Other", "No rank."),))),
+             "twin: .*wrong_code_flags has no rank")):
+        module.CHECKS = checks
+        with pytest.raises(ValueError, match=message):
+            registry.register_module(module)
+        assert (list(registry.CHECKS), dict(registry.CODES), registry.LIST_ORDER) == before
+    module.CHECKS = (SHOUTING,)
+    with pytest.raises(TypeError, match="not a Check"):
+        registry.register_module(module)
+    with pytest.raises(ValueError, match="rank"):
+        Check(shouting_flags, (SHOUTING,), rank=float("nan"))
+    with pytest.raises(ValueError, match="rank 10"):
+        registry.register(Check(shouting_flags, (SHOUTING,), rank=10))
+    assert (list(registry.CHECKS), dict(registry.CODES), registry.LIST_ORDER) == before

@@ -9,14 +9,18 @@ Each check returns ``Flag(code, detail)`` objects with a stable code:
 ``low_agreement`` (``review.checks.agreement``); with a second model's English
 ``second_opinion_differs`` (``review.checks.second_opinion``).
 
-The checks are one table, ``review.checks.registry.CHECKS``, and its loop (``registry.run``) is
-what runs them: each ``Check`` holds the function, every code it may raise with its weight in
-the risk and its plain words, and what it needs (the German, a similarity, a glossary, a
-memory...). To add a check, write its function (here or in a new module of this package), add
-one ``Check`` to the table and a test that raises each of its codes; a code the function raises
-but does not declare is refused. The risk formula is documented in ``review.checks.risk``; the
-thresholds are calibrated by ``scripts/calibrate_checks.py`` on newstest2014, the agreement and
-second-opinion ones by ``scripts/calibrate_agreement.py`` where real weights exist.
+Each check is declared beside its function: a check module ends with a ``CHECKS`` tuple of
+``Check`` objects (``review.checks.base``), each holding the function, every code it may raise
+with its weight in the risk and its plain words, what it needs (the German, a similarity, a
+glossary, a memory...) and its ``rank`` in the run order. ``review.checks.registry`` finds the
+modules of this package that declare ``CHECKS`` and runs their checks by rank
+(``registry.run``). To add a check, write its function in a check module here (or a new one)
+and, in the same file, a ``Check`` with a free rank in its ``CHECKS``; add a test that raises
+each of its codes. Nothing else lists it; a code declared twice, two checks of one rank, or a
+code the function raises but does not declare are refused. The risk formula is documented in
+``review.checks.risk``; the thresholds are calibrated by ``scripts/calibrate_checks.py`` on
+newstest2014, the agreement and second-opinion ones by ``scripts/calibrate_agreement.py`` where
+real weights exist.
 """
 from review.checks.core import CheckResult, check_article, check_pairs
 from review.checks.glossary import Glossary, GlossaryEntry, load_glossary, parse_glossary

@@ -6,6 +6,7 @@ translation model (``Translator.score``, kept in step by ``core.refresh_agreemen
 from __future__ import annotations
 
 from review.article import Flag
+from review.checks.base import Check, Code
 
 # Below AGREEMENT_THRESHOLD the segment is flagged "low_agreement"; between it and
 # COMFORTABLE_AGREEMENT a soft term raises the risk (``review.checks.risk``). Not yet calibrated
@@ -24,3 +25,12 @@ def agreement_flags(agreement: float | None) -> list[Flag]:
                                       f"for this German (mean log-probability {agreement:.2f} "
                                       f"< {AGREEMENT_THRESHOLD})")]
     return []
+
+
+CHECKS = (
+    Check(agreement_flags, (
+        Code("low_agreement", 0.45, "The model finds this English unlikely for this German",
+             "Scored under the translation model, this English is improbable given the "
+             "German: it may mean something else or be garbled."),),
+          reads=("agreement",), needs=("german", "agreement"), rank=110),
+)

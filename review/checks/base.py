@@ -1,9 +1,12 @@
-"""What a check is: a function, the codes it may raise, and what it needs of a pair.
+"""What a check is: a function, the codes it may raise, what it needs of a pair, its rank.
 
-``review.checks.registry`` holds the checks and runs them; this module only defines them.
+A check module declares its checks beside their functions, as a module-level ``CHECKS`` tuple
+of ``Check`` objects; ``review.checks.registry`` finds those modules, orders the checks by rank
+and runs them. This module only defines what a check is (it imports no check).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any, Callable
 
@@ -62,17 +65,25 @@ class Check:
 
     ``function`` is called with the ``reads`` fields of the Pair, in order. The check runs only
     when each of its ``needs`` (keys of NEEDS) is there. A ``final`` check that raises a flag
-    ends the run: its flags are the pair's only ones.
+    ends the run: its flags are the pair's only ones. ``rank`` is its place in the run order
+    (lowest first; the registry refuses two checks of one rank); a check declared in a module
+    must have one, and one given to ``registry.register`` without a rank runs after the others.
     """
     function: Callable[..., list[Flag]]
     codes: tuple[Code, ...]
     reads: tuple[str, ...] = ("source", "target")
     needs: tuple[str, ...] = ("german",)
     final: bool = False
+    rank: float | None = None
 
     def __post_init__(self):
         if not self.codes:
             raise ValueError(f"{self.name} declares no code")
+        if self.rank is not None and (isinstance(self.rank, bool)
+                                      or not isinstance(self.rank, (int, float))
+                                      or not math.isfinite(self.rank)):
+            raise ValueError(f"{self.name}: the rank must be a finite number, not "
+                             f"{self.rank!r}")
         unknown = [r for r in self.reads if r not in PAIR_FIELDS]
         unknown += [n for n in self.needs if n not in NEEDS]
         if unknown:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from review.article import Flag
+from review.checks.base import Check, Code
 
 CODES = ("inconsistent_translation", "inconsistent_source")
 MAX_FLAGS = 3  # per code: the newest distinct other versions
@@ -75,3 +76,18 @@ def _quote(text: str) -> str:
     if len(text) > QUOTE_CHARS:
         text = text[:QUOTE_CHARS - 1].rstrip() + "…"
     return f"\"{text}\""
+
+
+CHECKS = (
+    Check(consistency_flags, (
+        Code("inconsistent_translation", 0.5,
+             "This German was approved elsewhere with other English",
+             "Translation memory: a reviewer approved the same German (in another segment, "
+             "article or an imported TMX file) with different English; use the same wording, "
+             "or make sure the difference is meant."),
+        Code("inconsistent_source", 0.3, "This English was approved elsewhere for other German",
+             "Translation memory: the same English was approved for a different German "
+             "sentence, so one of the two may be a pasted or reused translation that does not "
+             "fit its German.")),
+          reads=("source", "target", "memory", "origin"), needs=("german", "memory"), rank=140),
+)

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from review.article import Flag
+from review.checks.base import Check, Code
 
 WORDS_FILE = Path(__file__).parent / "data" / "english_words.txt.gz"
 NAME = re.compile(r"\b[A-ZÄÖÜ][\w'’-]*[\w]")
@@ -117,3 +118,15 @@ def quote_flags(source: str, target: str) -> list[Flag]:
     if QUOTE_DE.search(source) and not QUOTE_EN.search(target.replace("'s", "")):
         return [Flag("quote_missing", "the German quotes someone but the English has no quotes")]
     return []
+
+
+CHECKS = (
+    Check(name_flags, (
+        Code("name_added", 0.4, "A name in the English is not in the German",
+             "The English names a person, place or organisation that the German does not "
+             "mention, even allowing for spelling: it may be swapped or invented."),), rank=50),
+    Check(quote_flags, (
+        Code("quote_missing", 0.2, "A quotation lost its quotation marks",
+             "The German quotes someone, but the English has no quotation marks, so words may "
+             "be put in the reporter's mouth or the quote paraphrased."),), rank=60),
+)

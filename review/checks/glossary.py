@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from review.article import Flag
+from review.checks.base import Check, Code
 from review.errors import BadInputError
 
 GERMAN_ENDINGS = r"(?:e|en|n|s|es|er|ern|em|ns)?"
@@ -220,3 +221,12 @@ def _entry(cells: list[str], line: int, name: str) -> GlossaryEntry:
     dnt = (not alternatives or alternatives == [de]
            or re.match(r"(dnt|do not translate)\b", note.lower()) is not None)
     return GlossaryEntry(de, [] if dnt else alternatives, note, dnt, line)
+
+
+CHECKS = (
+    Check(Glossary.flags, (
+        Code("glossary_term", 0.4, "A glossary term is not used",
+             "The German uses a term from the store's glossary, but the English lacks the "
+             "required translation (or, for do-not-translate terms, the original)."),),
+          reads=("glossary", "source", "target"), needs=("german", "glossary"), rank=130),
+)

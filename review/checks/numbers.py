@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from review.article import Flag
+from review.checks.base import Check, Code
 from review.checks import scales, words
 from review.checks.scales import Quantity
 
@@ -321,3 +322,24 @@ def scale_flags(source: str, target: str) -> list[Flag]:
 
 def _names(scales: set[float], names: dict) -> str:
     return " and ".join(names[s] for s in sorted(scales))
+
+
+CHECKS = (
+    Check(number_flags, (
+        Code("number_mismatch", 0.7, "A number differs between German and English",
+             "Numbers are the costliest error in news: check the figure, unit and scale, "
+             "keeping in mind that German writes 10.000 for 10,000 and 3,5 for 3.5."),
+        Code("number_missing", 0.6, "A number from the German is missing",
+             "A figure, date or time in the German appears nowhere in the English, as digits "
+             "or in words: the English may have dropped a fact."),
+        Code("number_added", 0.5, "The English has a number the German lacks",
+             "A figure in the English appears nowhere in the German: the model may have "
+             "invented or garbled it."),
+        Code("number_format", 0.5, "A number is written the German way",
+             'English readers take "12.000" as twelve and "3,5" as thirty-five; write 12,000 '
+             "and 3.5."),
+        # Only when the digits agree (scale_flags).
+        Code("number_scale", 0.7, "Million, billion or trillion changed",
+             'German "Milliarde" is an English billion and "Billion" a trillion; a wrong scale '
+             "word changes the figure a thousandfold.")), rank=40),
+)

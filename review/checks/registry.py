@@ -1,113 +1,38 @@
-"""Every check in one table, and the loop that runs them on a German/English pair.
+"""Every check, found beside its function, and the loop that runs them on a German/English pair.
 
 A ``Check`` (``review.checks.base``) is the function that raises flags, each ``Code`` it may
-raise (weight in the risk, plain words) and what it needs of the pair. ``run`` runs CHECKS in
-order: ``core.text_flags`` and ``core.check_pairs`` call it. ``risk.WEIGHTS``,
-``describe.DESCRIPTIONS`` and ``python -m review check --list`` read CODES, built from the table.
+raise (weight in the risk, plain words), what it needs of the pair and its ``rank`` in the run
+order. Each check module of this package declares its checks beside their functions, as a
+module-level ``CHECKS`` tuple; ``discover`` imports every module here whose source declares
+one and registers its checks, and CHECKS below is all of them, sorted by rank. ``run`` runs
+them in that order: ``core.text_flags`` and ``core.check_pairs`` call it. ``risk.WEIGHTS``,
+``describe.DESCRIPTIONS`` and ``python -m review check --list`` read CODES, built from them.
 
-To add a check, write its function in a module of this package and add one ``Check`` to CHECKS
-(or ``register`` one): nothing else lists it. A code the function raises but the Check does not
-declare is refused when it is raised (``UndeclaredCode``).
+To add a check, write its function in a module of this package (an existing one or a new
+file) and, in the same module, a ``Check`` with a free rank in its ``CHECKS``; then a test that
+raises each of its codes. Nothing else lists it. Two checks of one rank, or one code declared
+twice, are refused when the registry is imported; a code the function raises but its Check
+does not declare is refused when it is raised (``UndeclaredCode``). ``register`` adds a check
+at run time (after the others unless it has a rank).
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+from types import ModuleType
+
 from review.article import Flag
-from review.checks import (agreement, consistency, entities, numbers, second_opinion, similarity,
-                           surface)
 from review.checks.base import Check, Code, Pair, UndeclaredCode
-from review.checks.glossary import Glossary
 
 __all__ = ["CHECKS", "CODES", "Check", "Code", "DESCRIPTIONS", "LIST_ORDER", "Pair",
-           "SUMMARY_CODES", "UndeclaredCode", "WEIGHTS", "register", "run", "unregister"]
+           "SUMMARY_CODES", "UndeclaredCode", "WEIGHTS", "discover", "register",
+           "register_module", "run", "unregister"]
 
-# In the order they run. The first three are final: nothing else is worth reading in English
-# without German, an empty English or a copied one (the memory's consistency included).
-CHECKS: list[Check] = [
-    Check(surface.empty_source_flags, (
-        Code("empty_source", 0.5, "English without any German",
-             "The German of this segment is empty, yet there is English: it cannot be a "
-             "translation of anything here."),), needs=(), final=True),
-    Check(surface.empty_flags, (
-        Code("empty_output", 1.0, "The English is empty",
-             "The model produced nothing for this German sentence: translate it yourself or "
-             "retranslate the segment."),), final=True),
-    Check(surface.untranslated_flags, (
-        Code("untranslated", 0.95, "The English is still German",
-             "The output copies the German or is mostly German words, so the reader gets no "
-             "translation at all (a line of names only is not flagged)."),), final=True),
-    Check(numbers.number_flags, (
-        Code("number_mismatch", 0.7, "A number differs between German and English",
-             "Numbers are the costliest error in news: check the figure, unit and scale, "
-             "keeping in mind that German writes 10.000 for 10,000 and 3,5 for 3.5."),
-        Code("number_missing", 0.6, "A number from the German is missing",
-             "A figure, date or time in the German appears nowhere in the English, as digits "
-             "or in words: the English may have dropped a fact."),
-        Code("number_added", 0.5, "The English has a number the German lacks",
-             "A figure in the English appears nowhere in the German: the model may have "
-             "invented or garbled it."),
-        Code("number_format", 0.5, "A number is written the German way",
-             'English readers take "12.000" as twelve and "3,5" as thirty-five; write 12,000 '
-             "and 3.5."),
-        # Only when the digits agree (numbers.scale_flags).
-        Code("number_scale", 0.7, "Million, billion or trillion changed",
-             'German "Milliarde" is an English billion and "Billion" a trillion; a wrong scale '
-             "word changes the figure a thousandfold."))),
-    Check(entities.name_flags, (
-        Code("name_added", 0.4, "A name in the English is not in the German",
-             "The English names a person, place or organisation that the German does not "
-             "mention, even allowing for spelling: it may be swapped or invented."),)),
-    Check(entities.quote_flags, (
-        Code("quote_missing", 0.2, "A quotation lost its quotation marks",
-             "The German quotes someone, but the English has no quotation marks, so words may "
-             "be put in the reporter's mouth or the quote paraphrased."),)),
-    Check(surface.length_flags, (
-        Code("length_short", 0.6, "The English is much shorter than the German",
-             "Human translations are rarely this short, and one that loses the German's "
-             "closing punctuation was usually cut off: part of the sentence may be missing."),
-        Code("length_long", 0.5, "The English is much longer than the German",
-             "Human translations are rarely this long: the English may repeat itself or add "
-             "words the German does not have."))),
-    Check(surface.repetition_flags, (
-        Code("repetition", 0.8, "A phrase repeats over and over",
-             "Translation models sometimes get stuck in a loop; the repeats replace the rest "
-             "of the sentence, so compare what is left with the German."),), reads=("target",)),
-    Check(similarity.similarity_flags, (
-        Code("low_similarity", 0.6, "The English may mean something else",
-             "A multilingual model finds the German and the English far apart in meaning, as "
-             "in few human translations: read both in full."),),
-          reads=("similarity",), needs=("german", "similarity")),
-    Check(surface.confidence_flags, (
-        Code("low_confidence", 0.3, "The model was unsure",
-             "The translation model gave its own words a low probability, which often goes "
-             "with garbled or wrong output: read this segment carefully."),),
-          reads=("confidence",), needs=("german", "confidence")),
-    Check(agreement.agreement_flags, (
-        Code("low_agreement", 0.45, "The model finds this English unlikely for this German",
-             "Scored under the translation model, this English is improbable given the "
-             "German: it may mean something else or be garbled."),),
-          reads=("agreement",), needs=("german", "agreement")),
-    Check(second_opinion.second_opinion_flags, (
-        Code("second_opinion_differs", 0.45, "A second model translates this differently",
-             "A second translation model gives English far from this one; where two models "
-             "disagree, one of them is usually wrong: compare the two and take the better "
-             "one."),), reads=("second_chrf", "second_model"), needs=("german", "second opinion")),
-    Check(Glossary.flags, (
-        Code("glossary_term", 0.4, "A glossary term is not used",
-             "The German uses a term from the store's glossary, but the English lacks the "
-             "required translation (or, for do-not-translate terms, the original)."),),
-          reads=("glossary", "source", "target"), needs=("german", "glossary")),
-    Check(consistency.consistency_flags, (
-        Code("inconsistent_translation", 0.5,
-             "This German was approved elsewhere with other English",
-             "Translation memory: a reviewer approved the same German (in another segment, "
-             "article or an imported TMX file) with different English; use the same wording, "
-             "or make sure the difference is meant."),
-        Code("inconsistent_source", 0.3, "This English was approved elsewhere for other German",
-             "Translation memory: the same English was approved for a different German "
-             "sentence, so one of the two may be a pasted or reused translation that does not "
-             "fit its German.")),
-          reads=("source", "target", "memory", "origin"), needs=("german", "memory")),
-]
+# Every registered check, in the order they run (by rank; unranked ones, added by
+# ``register``, last in the order they came). Filled by ``discover`` at the end of this module.
+CHECKS: list[Check] = []
 
 # Raised on a machine summary by review.faithfulness.faithfulness_flags, never by ``run``:
 # listed for reviewers, without a weight (they flag a summary, not a segment's risk).
@@ -120,14 +45,16 @@ SUMMARY_CODES = (
          "model may have invented it."),
 )
 
-# The order of ``check --list``, which outside tools read: a code not named here follows these
-# in table order.
-LIST_ORDER = ("empty_output", "untranslated", "repetition", "number_mismatch", "number_scale",
-              "number_missing", "number_added", "number_format", "length_short", "length_long",
-              "low_similarity", "name_added", "glossary_term", "low_confidence", "low_agreement",
-              "second_opinion_differs", "quote_missing", "empty_source",
-              "inconsistent_translation", "inconsistent_source", "summary_number_unsupported",
-              "summary_name_unsupported")
+# The order of ``check --list``, which outside tools read, for the codes it listed when the
+# checks moved beside their functions: it never changes. A code added since follows these in
+# run order, so the listing only grows at its end (LIST_ORDER is the whole listing).
+LISTED = ("empty_output", "untranslated", "repetition", "number_mismatch", "number_scale",
+          "number_missing", "number_added", "number_format", "length_short", "length_long",
+          "low_similarity", "name_added", "glossary_term", "low_confidence", "low_agreement",
+          "second_opinion_differs", "quote_missing", "empty_source",
+          "inconsistent_translation", "inconsistent_source", "summary_number_unsupported",
+          "summary_name_unsupported")
+LIST_ORDER: tuple[str, ...] = LISTED
 
 # Built from CHECKS and SUMMARY_CODES by _index, in LIST_ORDER; updated in place, since
 # risk.WEIGHTS and describe.DESCRIPTIONS are these very dicts.
@@ -136,25 +63,45 @@ WEIGHTS: dict[str, float] = {}
 DESCRIPTIONS: dict[str, tuple[str, str]] = {}
 
 
-def _index() -> None:
-    """Rebuild CODES, WEIGHTS and DESCRIPTIONS; a code declared twice is refused."""
-    codes = [code for check in CHECKS for code in check.codes] + list(SUMMARY_CODES)
-    names = [code.code for code in codes]
+def _run_order(check: Check) -> tuple[bool, float]:
+    return check.rank is None, check.rank or 0
+
+
+def _refuse_twins() -> None:
+    """A code declared twice, or two checks of one rank, is a ValueError naming them."""
+    names = [code.code for check in CHECKS for code in check.codes]
+    names += [code.code for code in SUMMARY_CODES]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise ValueError(f"declared by more than one check: {', '.join(twice)}")
-    rank = {name: i for i, name in enumerate(LIST_ORDER)}
-    codes.sort(key=lambda code: rank.get(code.code, len(rank)))
+    ranks = [check.rank for check in CHECKS if check.rank is not None]
+    shared = sorted({rank for rank in ranks if ranks.count(rank) > 1})
+    if shared:
+        holders = [f"{c.name} (rank {c.rank:g})" for c in CHECKS if c.rank in shared]
+        raise ValueError(f"more than one check has the same rank: {', '.join(holders)}; give "
+                         "each check its own rank")
+
+
+def _index() -> None:
+    """Sort CHECKS by rank and rebuild CODES, WEIGHTS, DESCRIPTIONS and LIST_ORDER; a code
+    declared twice or a rank held twice is refused (ValueError)."""
+    global LIST_ORDER
+    CHECKS.sort(key=_run_order)
+    _refuse_twins()
+    codes = [code for check in CHECKS for code in check.codes] + list(SUMMARY_CODES)
+    place = {name: i for i, name in enumerate(LISTED)}
+    codes.sort(key=lambda code: place.get(code.code, len(place)))
     CODES.clear()
     CODES.update((code.code, code) for code in codes)
     WEIGHTS.clear()
     WEIGHTS.update((code.code, code.weight) for code in codes if code.weight is not None)
     DESCRIPTIONS.clear()
     DESCRIPTIONS.update((code.code, (code.title, code.why)) for code in codes)
+    LIST_ORDER = tuple(CODES)
 
 
 def run(pair: Pair) -> list[Flag]:
-    """Every flag for ``pair``: each check whose needs it meets, in table order.
+    """Every flag for ``pair``: each check whose needs it meets, in rank order.
 
     A final check that raises a flag ends the run, and its flags are the pair's only ones.
     """
@@ -170,13 +117,9 @@ def run(pair: Pair) -> list[Flag]:
 
 
 def register(check: Check) -> Check:
-    """Run ``check`` after the others and list its codes; a code already listed is refused."""
-    CHECKS.append(check)
-    try:
-        _index()
-    except ValueError:
-        CHECKS.pop()
-        raise
+    """Run ``check`` at its rank (after the others without one) and list its codes; a code
+    already listed or a rank already held is refused, and the table kept."""
+    _add((check,))
     return check
 
 
@@ -186,4 +129,67 @@ def unregister(check: Check) -> None:
     _index()
 
 
-_index()
+def register_module(module: ModuleType) -> tuple[Check, ...]:
+    """Register every check in ``module.CHECKS``, all or none, and return them.
+
+    Each must be a ``Check`` with a rank; with a code or a rank another check holds, none is
+    registered (ValueError naming the module).
+    """
+    checks = tuple(getattr(module, "CHECKS", ()))
+    for check in checks:
+        if not isinstance(check, Check):
+            raise TypeError(f"{module.__name__}.CHECKS holds {check!r}, not a Check")
+        if check.rank is None:
+            raise ValueError(f"{module.__name__}: {check.name} has no rank; give it its place "
+                             "in the run order (Check(..., rank=N))")
+    try:
+        _add(checks)
+    except ValueError as err:
+        raise ValueError(f"{module.__name__}: {err}") from None
+    return checks
+
+
+def _add(checks: tuple[Check, ...]) -> None:
+    """Add ``checks`` to the table, or, when one is refused, none of them."""
+    CHECKS.extend(checks)
+    try:
+        _index()
+    except ValueError:
+        for check in checks:
+            CHECKS.remove(check)
+        _index()
+        raise
+
+
+# A module declares checks when a line of its source starts with "CHECKS =" or "CHECKS:".
+_DECLARES = re.compile(r"^CHECKS\s*[:=]", re.MULTILINE)
+
+
+def declaring_modules(package: str) -> list[str]:
+    """The modules of ``package`` whose source declares CHECKS at top level, by name.
+
+    Read, not imported, to find them: core, risk and describe import this registry, so
+    importing every module of the package from here would import them half-made.
+    """
+    found = []
+    for folder in importlib.import_module(package).__path__:
+        for info in pkgutil.iter_modules([folder]):
+            path = Path(folder) / f"{info.name}.py"
+            name = f"{package}.{info.name}"
+            if name != __name__ and path.is_file() and \
+                    _DECLARES.search(path.read_text(encoding="utf-8")):
+                found.append(name)
+    return found
+
+
+def discover(package: str) -> list[Check]:
+    """Import each module of ``package`` that declares CHECKS and register its checks; an
+    ImportError when none is found (say, an install without the .py sources)."""
+    found = [check for name in declaring_modules(package)
+             for check in register_module(importlib.import_module(name))]
+    if not found:
+        raise ImportError(f"no module of {package} declares CHECKS: reinstall the review tool")
+    return found
+
+
+discover(__package__)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from review.article import Flag, Segment
+from review.checks.base import Check, Code
 
 SECOND_OPINION_THRESHOLD = 35.0  # chrF below this: flagged "second_opinion_differs"
 COMFORTABLE_SECOND_OPINION = 60.0  # chrF between the two: a soft risk term below this
@@ -51,3 +52,13 @@ def second_opinion_flags(score: float | None, model: str | None = None) -> list[
     return [Flag("second_opinion_differs",
                  f"{who} translates this German very differently (chrF {score:.0f} between "
                  f"the two < {SECOND_OPINION_THRESHOLD:.0f}): compare, and take the better one")]
+
+
+CHECKS = (
+    Check(second_opinion_flags, (
+        Code("second_opinion_differs", 0.45, "A second model translates this differently",
+             "A second translation model gives English far from this one; where two models "
+             "disagree, one of them is usually wrong: compare the two and take the better "
+             "one."),), reads=("second_chrf", "second_model"), needs=("german", "second opinion"),
+          rank=120),
+)

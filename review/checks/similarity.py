@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from review.article import Flag
+from review.checks.base import Check, Code
 
 # Cosine similarity below which a human translation is rare (0.4% of newstest2014, see
 # scripts/calibrate_checks.py): the English likely says something else or leaves much out.
@@ -37,3 +38,12 @@ def similarity_flags(similarity: float | None) -> list[Flag]:
         return [Flag("low_similarity", f"the English means something else or leaves much out "
                                        f"(similarity {similarity:.2f} < {LOW_SIMILARITY:.2f})")]
     return []
+
+
+CHECKS = (
+    Check(similarity_flags, (
+        Code("low_similarity", 0.6, "The English may mean something else",
+             "A multilingual model finds the German and the English far apart in meaning, as "
+             "in few human translations: read both in full."),),
+          reads=("similarity",), needs=("german", "similarity"), rank=90),
+)

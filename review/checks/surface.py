@@ -5,6 +5,7 @@ import difflib
 import re
 
 from review.article import Flag
+from review.checks.base import Check, Code
 
 # English characters per German character in human news translation: 0.2% of newstest2014
 # lies below SHORT_RATIO and 0.3% above LONG_RATIO (scripts/calibrate_checks.py); a shorter
@@ -120,3 +121,39 @@ def confidence_flags(confidence: float | None) -> list[Flag]:
         return [Flag("low_confidence", f"the model was unsure (mean log-probability "
                                        f"{confidence:.2f} < {LOW_CONFIDENCE})")]
     return []
+
+
+# The first three are final: nothing else is worth reading in English without German, an
+# empty English or a copied one (the memory's consistency included). Ranks: the run order
+# among every module's checks (review.checks.registry).
+CHECKS = (
+    Check(empty_source_flags, (
+        Code("empty_source", 0.5, "English without any German",
+             "The German of this segment is empty, yet there is English: it cannot be a "
+             "translation of anything here."),), needs=(), final=True, rank=10),
+    Check(empty_flags, (
+        Code("empty_output", 1.0, "The English is empty",
+             "The model produced nothing for this German sentence: translate it yourself or "
+             "retranslate the segment."),), final=True, rank=20),
+    Check(untranslated_flags, (
+        Code("untranslated", 0.95, "The English is still German",
+             "The output copies the German or is mostly German words, so the reader gets no "
+             "translation at all (a line of names only is not flagged)."),), final=True, rank=30),
+    Check(length_flags, (
+        Code("length_short", 0.6, "The English is much shorter than the German",
+             "Human translations are rarely this short, and one that loses the German's "
+             "closing punctuation was usually cut off: part of the sentence may be missing."),
+        Code("length_long", 0.5, "The English is much longer than the German",
+             "Human translations are rarely this long: the English may repeat itself or add "
+             "words the German does not have.")), rank=70),
+    Check(repetition_flags, (
+        Code("repetition", 0.8, "A phrase repeats over and over",
+             "Translation models sometimes get stuck in a loop; the repeats replace the rest "
+             "of the sentence, so compare what is left with the German."),),
+          reads=("target",), rank=80),
+    Check(confidence_flags, (
+        Code("low_confidence", 0.3, "The model was unsure",
+             "The translation model gave its own words a low probability, which often goes "
+             "with garbled or wrong output: read this segment carefully."),),
+          reads=("confidence",), needs=("german", "confidence"), rank=100),
+)
