@@ -195,6 +195,8 @@ def review_page() -> None:
 def main() -> None:
     st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
     st.html(keyboard.CSS)
+    with st.container(key="keys-script"):
+        st.html(keyboard.KEYS_SCRIPT, unsafe_allow_javascript=True)
     refusal = auth.foreign_origin(st.context.headers)
     if refusal:  # a page on another origin (or a rebound host name) opened this session
         st.error(refusal)

@@ -1,7 +1,8 @@
 """The review page's keyboard shortcuts, its compact-row styling and the focus-moving script.
 
 Shortcuts are Streamlit button shortcuts; with Ctrl or Alt held they fire inside a text box
-too, so a reviewer never leaves the editor. The script only moves focus and scrolls: it reads
+too, so a reviewer never leaves the editor, and a small listener keeps each decision key to
+where the cursor is (the open segment's editor, or the summary's). The script only moves focus and scrolls: it reads
 no page text and takes nothing but a segment's widget key, which is built from safe ids.
 """
 from __future__ import annotations
@@ -59,16 +60,47 @@ CSS = """<style>
 [class*="st-key-opinion-"] { margin-top: 0.4rem; }
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
-.st-key-focus-script { display: none; }
+.st-key-focus-script, .st-key-keys-script { display: none; }
 </style>"""
 
-# Alt+key shortcuts fire without a blur, which would leave an edit unsent: blur first, so
-# Streamlit commits the text (and the page keeps it as a draft) before the button runs.
-_BLUR_ON_SHORTCUT = """
+# A decision key acts where the cursor is. Streamlit's button shortcuts are page-wide (hotkeys
+# on the document, bubble phase), so this capture-phase listener sees every key first:
+# - in the open segment's editor the segment's own shortcuts act (Alt keys blur the box first,
+#   so Streamlit commits the text before the button runs);
+# - in the summary's editor the key is taken from Streamlit and clicks the summary's button;
+# - in any other input (sidebar, dialogs, search boxes) a decision key does nothing.
+# Keys pressed outside any input (the page body) keep Streamlit's page-wide shortcuts.
+_SCOPE_KEYS = """
 if (!window.__reviewKeys) {
   window.__reviewKeys = true;
+  var decisions = {"ctrl+enter": "accept", "alt+x": "reject", "alt+z": "undo", "alt+m": "machine"};
+  var combo = function (e) {
+    var key = e.key === "Enter" ? "enter" : (e.code || "").replace(/^Key/, "").toLowerCase();
+    return (e.ctrlKey || e.metaKey ? "ctrl+" : "") + (e.altKey ? "alt+" : "") + key;
+  };
+  var summaryButton = function (panel, action) {
+    var pattern = new RegExp("^st-key-" + action + "-.+-summary$");
+    var holders = panel.querySelectorAll('[class*="st-key-' + action + '-"]');
+    for (var i = 0; i !== holders.length; i++) {
+      for (var j = 0; j !== holders[i].classList.length; j++) {
+        if (pattern.test(holders[i].classList[j])) { return holders[i].querySelector("button"); }
+      }
+    }
+    return null;
+  };
   document.addEventListener("keydown", function (e) {
+    if (["Alt", "Control", "Shift", "Meta", "AltGraph"].indexOf(e.key) !== -1) { return; }
     var el = document.activeElement;
+    var typing = el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
+    var action = decisions[combo(e)];
+    if (typing && action && !el.closest('[class*="st-key-current-"]')) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      var panel = el.closest(".st-key-summary-panel");
+      var button = panel && el.tagName === "TEXTAREA" && summaryButton(panel, action);
+      if (button && !button.disabled) { el.blur(); button.click(); }
+      return;
+    }
     if (e.altKey && el && el.tagName === "TEXTAREA") { el.blur(); }
   }, true);
 }
@@ -95,6 +127,9 @@ _FOCUS = """
 """
 
 
+KEYS_SCRIPT = f"<script>{_SCOPE_KEYS}</script>"  # drawn once per page (app.py)
+
+
 def css_class(key: str) -> str:
     """Streamlit's CSS class for a keyed element: st-key-<key> with other characters as '-'."""
     return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
@@ -106,5 +141,5 @@ def focus_script(container_key: str, nonce: int) -> str:
     ``nonce`` changes the element, so Streamlit runs the script again for the same segment.
     (A '<' right before a letter or digit would make the sanitizer drop the script.)
     """
-    return (f"<script>/* {int(nonce)} */{_BLUR_ON_SHORTCUT}"
+    return (f"<script>/* {int(nonce)} */"
             f"{_FOCUS % json.dumps(css_class(container_key))}</script>")
