@@ -469,7 +469,9 @@ def test_glossary_asks_about_a_term_without_english_and_rechecks_every_article(
         except Exception:
             return False
 
-    assert any(enter_term() for _ in range(3)), "the grid never sent the typed term"
+    # The canvas grid drops a cell edit that a rerun interrupts: on a busy 2-core machine that
+    # can happen a few times in a row, so the term is typed again (up to six times).
+    assert any(enter_term() for _ in range(6)), "the grid never sent the typed term"
     button(page, "save_glossary").click()
     # No English: the editor asks instead of silently making a keep-as-is rule.
     page.get_by_text("No English for Hamburg").wait_for(timeout=WAIT)
