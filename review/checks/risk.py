@@ -63,7 +63,7 @@ def risk(flags: list[Flag], similarity: float | None = None,
          second: float | None = None) -> float:
     """Combine the fired flags and the soft signals into one score in [0, 1]."""
     keep = 1.0 - soft_risk(similarity, confidence, agreement, second)
-    for code in {f.code for f in flags}:
+    for code in sorted({f.code for f in flags}):  # one order: the same risk in every process
         keep *= 1.0 - WEIGHTS.get(code, DEFAULT_WEIGHT)
     return round(_clip(1.0 - keep), 3)
 
