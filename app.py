@@ -12,7 +12,8 @@ from review.errors import ReviewError
 from review.pipeline import SUMMARY_METHODS
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
-from review.ui import actions, jobs_panel, keyboard, listing, overview_page, page, state
+from review.ui import (actions, draft_sink, jobs_panel, keyboard, listing, overview_page, page,
+                       state)
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.models import allowed_choice
 from review.ui.session import flash, md, read_url, settings, show_flash
@@ -196,7 +197,7 @@ def main() -> None:
     st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
     st.html(keyboard.CSS)
     with st.container(key="keys-script"):
-        st.html(keyboard.KEYS_SCRIPT, unsafe_allow_javascript=True)
+        st.html(keyboard.KEYS_SCRIPT + draft_sink.SCRIPT, unsafe_allow_javascript=True)
     refusal = auth.foreign_origin(st.context.headers)
     if refusal:  # a page on another origin (or a rebound host name) opened this session
         st.error(refusal)

@@ -15,11 +15,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from review.article import APPROVED, HistoryEntry
-from review.errors import ReviewError
+from review.errors import ReviewError, StaleRevisionError
 from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, state
 from review.ui.rows import SegmentRow, SummaryView
-from review.ui.session import drafts, fill_box, flash, go, guarded, reviewer, show_flash
+from review.ui.conflict import conflict_panel, refused
+from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, reviewer,
+                               server_drafts, show_flash)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def decision_bar(subject: Subject, look: BoxLook, then: int | None,
     """
     with box_in if box_in is not None else nullcontext():
         text = _box(subject, look)
+        conflict_panel(subject)
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         _buttons(subject, then, undoable)
         if extra is not None:
@@ -87,16 +90,27 @@ def decision_bar(subject: Subject, look: BoxLook, then: int | None,
 
 
 def _box(subject: Subject, look: BoxLook) -> str:
+    """The editor. It starts with what this tab typed into it, else the reviewer's draft on
+    the server (which a new machine output or another tab leaves alone), else the prefill."""
     key = subject.box_key
-    text = st.text_area(look.label, value=drafts().get(key, subject.prefill), key=key,
-                        height=look.height, label_visibility="collapsed",
-                        placeholder=look.placeholder)
-    if text != subject.prefill:
-        drafts()[key] = text
-    else:
+    saved = server_drafts(subject.article_id).get(subject.target)
+    if key not in st.session_state:  # set once: a changing value= would make a new widget
+        st.session_state[key] = drafts().get(key) or saved or subject.prefill
+    text = st.text_area(look.label, key=key, height=look.height,
+                        label_visibility="collapsed", placeholder=look.placeholder)
+    if saved and subject.machine and text != subject.machine:
+        st.caption(f"Machine text: {md(subject.machine)}")  # beside the draft, never over it
+    if saved and saved != text:
+        st.button("Restore my text", key=f"restore:{subject.where}", type="tertiary",
+                  on_click=fill_box, args=(key, saved), icon=":material/undo:",
+                  help="Put the text you typed (your draft, kept on the server) back in the box")
+    box = state.OpenBox(key, subject.prefill, subject.article_id, subject.target)
+    if text not in (subject.prefill, saved):
+        keep(box, text)  # typed (review.ui.draft_sink sends it): the reviewer's draft
+    elif text == subject.prefill:
         drafts().pop(key, None)
     slot = "summary" if subject.is_summary else "segment"
-    st.session_state.setdefault(state.OPEN_BOXES, {})[slot] = (key, subject.prefill)
+    st.session_state.setdefault(state.OPEN_BOXES, {})[slot] = box
     return text
 
 
@@ -192,8 +206,14 @@ def _decide(subject: Subject, action: str, text: str | None, replace: bool = Fal
     def work():
         actions.require_reviewer(reviewer())  # no name: say so before asking to replace
         actions.check_replace(subject.status, action, replace)
-        actions.decide(ArticleStore(), subject.article_id, subject.target, action, reviewer(),
-                       text=text, expected_revision=subject.revision, warnings=warnings)
+        try:
+            actions.decide(ArticleStore(), subject.article_id, subject.target, action,
+                           reviewer(), text=text, expected_revision=subject.revision,
+                           warnings=warnings)
+        except StaleRevisionError:
+            if action == "correct" and text:
+                refused(subject.where, text)  # kept as the draft: mine or theirs?
+            raise
 
     st.session_state.pop(state.REPLACE, None)
     done = guarded(subject.where, work)

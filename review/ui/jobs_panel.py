@@ -11,6 +11,7 @@ import streamlit as st
 
 from review.store import ArticleStore
 from review.ui import state
+from review.ui.markup import with_code
 from review.ui.session import flash, md, settings
 
 SHOW_FINISHED = 120  # seconds a finished job's result stays in the sidebar
@@ -35,11 +36,13 @@ def job_on(article_id: str):
     return next((v for v in runner().views() if v.unfinished and article_id in v.ids), None)
 
 
-def start_translation(ids: list[str]) -> None:
+def start_translation(ids: list[str], announce: bool = False) -> None:
     """Queue a translation job for ``ids`` and re-render the page with its progress.
 
     A button's callback: its ``st.rerun()`` redraws the whole app, not only the article's
-    fragment, so the sidebar shows the job too.
+    fragment, so the sidebar shows the job too. The open article's page follows a job that
+    includes it (``translate_bar.note``), so it can say when the job failed; ``announce``
+    says once that a job without it started.
     """
     from review.errors import ReviewError
     from review.ui.models import allowed_choice
@@ -53,7 +56,9 @@ def start_translation(ids: list[str]) -> None:
         st.rerun()
     job = runner().translate(ids, mt_model=mt_model or None, summary=chosen["summary"],
                              sum_model=sum_model or None)
-    flash("top", "info", f"{job.label}: running in the background; you can keep reviewing.")
+    if announce:
+        flash("top", "info", f"{job.label}: running in the background; you can keep "
+                             "reviewing.")
     st.rerun()
 
 
@@ -110,7 +115,8 @@ def live() -> None:
 
 
 def finished(job) -> None:
-    if job.errors:
-        st.error(md(f"{job.label}: {len(job.errors)} problem(s): " + "; ".join(job.errors)))
+    if job.errors:  # the errors quote commands: shown as code, not as literal backticks
+        st.error(with_code(f"{job.label}: {len(job.errors)} problem(s): "
+                           + "; ".join(job.errors)))
     else:
         st.success(md(f"{job.label}: done."))

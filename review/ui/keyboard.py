@@ -18,6 +18,7 @@ PREVIOUS = "Alt+Up"
 NEXT_PENDING = "Alt+N"
 MACHINE_TEXT = "Alt+M"
 SECOND_OPINION = "Alt+S"
+NEXT_ARTICLE = "Alt+Shift+N"
 
 
 def suggestion(number: int) -> str:
@@ -34,6 +35,7 @@ SHORTCUTS = (
     (NEXT_PENDING, "next pending segment"),
     (MACHINE_TEXT, "put the machine text back into the editor"),
     (SECOND_OPINION, "take the second model's English into the editor"),
+    (NEXT_ARTICLE, "next article with pending work, once this one is reviewed"),
     ("Alt+1 … Alt+3", "take a translation-memory suggestion into the editor"),
 )
 
@@ -70,8 +72,10 @@ CSS = """<style>
 # - in the summary's editor the key is taken from Streamlit and clicks the summary's button;
 # - in any other input (sidebar, dialogs, search boxes) a decision key does nothing.
 # Keys pressed outside any input (the page body) keep Streamlit's page-wide shortcuts.
+# Wrapped in a function: a script's top-level names are the page's globals.
 _SCOPE_KEYS = """
-if (!window.__reviewKeys) {
+(function () {
+  if (window.__reviewKeys) { return; }
   window.__reviewKeys = true;
   var decisions = {"ctrl+enter": "accept", "alt+x": "reject", "alt+z": "undo", "alt+m": "machine"};
   var combo = function (e) {
@@ -103,7 +107,7 @@ if (!window.__reviewKeys) {
     }
     if (e.altKey && el && el.tagName === "TEXTAREA") { el.blur(); }
   }, true);
-}
+})();
 """
 
 _FOCUS = """

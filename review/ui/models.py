@@ -103,3 +103,38 @@ def report(mt_model: str, sum_model: str, summary_method: str,
         else:
             lines.append((False, f"✗ {name} missing: {status.problem}"))
     return lines
+
+
+def unavailable(model: str | None, role: str = "translation") -> str | None:
+    """Why ``role``'s model (a hub id or folder; empty: the configured one) cannot be had, in
+    one line naming the fix; None when it is on disk, or a job may still download it.
+
+    Looks at files only (the folder, the Hugging Face cache): it loads and downloads nothing.
+    """
+    from models import hub, registry
+    from models.base import ModelUnavailable
+
+    name = registry.model_id(role, model or None)
+    try:
+        registry.resolve(name, role, download=False)
+    except hub.NotOffline as err:
+        return str(err)
+    except ModelUnavailable as err:
+        return None if _downloadable(name) else str(err)
+    return None
+
+
+def _downloadable(name: str) -> bool:
+    """A hub id (not a path, as ``models.hub`` tells them apart) while downloads are on."""
+    from huggingface_hub.utils import validate_repo_id
+
+    from models import hub
+
+    if hub.offline() or name.startswith(("/", ".", "~")) or "\\" in name \
+            or Path(name).expanduser().exists():
+        return False
+    try:
+        validate_repo_id(name)
+    except ValueError:
+        return False
+    return True

@@ -17,8 +17,9 @@ from review.errors import ReviewError
 from review.listing import ArticleEntry
 from review.store import ArticleStore
 from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
-                       state)
+                       state, translate_bar)
 from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
+from review.ui.done_cue import done_cue
 from review.ui.session import (drafts, fill_box, flash, go, guarded, md, reviewer, show_flash,
                                write_url)
 
@@ -69,7 +70,8 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
     current = navigation.opening(review, st.session_state.get(state.current(article_id)))
     st.session_state[state.current(article_id)] = current
     header(article, review)
-    toolbar(article, review, current, waiting)
+    toolbar(article, review, current, waiting, mt_model)
+    done_cue(article, review)
     segments, summary = st.columns([5, 2], gap="medium")
     with segments, st.container(key="segment-list"):
         segment_list(article, blocks, review, current, mt_model)
@@ -98,12 +100,12 @@ def header(article: Article, review: list[rows.SegmentRow]) -> None:
 
 
 def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None,
-            waiting: tuple[str, ...]) -> None:
+            waiting: tuple[str, ...], mt_model: str) -> None:
     targets = rows.bulk_accept_targets(article)
     visible = navigation.shown(review, st.session_state.get(state.SEG_FILTER) or "all", current)
     upcoming = navigation.next_pending(review, current)
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        translate_buttons(article, waiting)
+        off = translate_bar.buttons(article, waiting, mt_model)
         st.button(f"Accept unflagged ({len(targets)})", disabled=not targets,
                   on_click=on_accept_unflagged, args=(article.id, targets), key="accept_all",
                   help="Accepts pending segments with machine output, no flags and low risk.")
@@ -120,26 +122,9 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
                   help="Concordance: a word or phrase in German or English across the memory "
                        "and every article")
         view_menu()
+    translate_bar.note(article, off)  # why Translate is off, or how its last job went
     if st.session_state.get(state.SHOW_TEXT):
         reviewed_text(article)
-
-
-def translate_buttons(article: Article, waiting: tuple[str, ...]) -> None:
-    """Translate this article, or every article waiting, as a background job."""
-    entry = ArticleEntry.of(article)
-    busy = jobs_panel.job_on(article.id)
-    label = jobs_panel.BUSY_LABELS.get(busy.kind, "Busy…") if busy \
-        else f"Translate ({entry.untranslated})"
-    st.button(label, type="primary", disabled=bool(busy) or not entry.untranslated,
-              key="translate", on_click=jobs_panel.start_translation, args=([article.id],),
-              help="Translate this article's untranslated segments in the background "
-                   "(progress in the sidebar)")
-    others = [i for i in waiting if i != article.id]
-    if others:
-        st.button(f"Translate all ({len(others) + bool(entry.untranslated)})",
-                  key="translate_all", on_click=jobs_panel.start_translation,
-                  args=([article.id, *others] if entry.untranslated else others,),
-                  help="Every article with untranslated segments, in the background")
 
 
 def view_menu() -> None:
@@ -274,7 +259,8 @@ def take_focus(container_key: str, box_key: str) -> None:
         return
     st.session_state[state.FOCUSED] = box_key
     with st.container(key="focus-script"):
-        st.html(keyboard.focus_script(container_key, abs(hash(box_key))),
+        st.html(keyboard.focus_script(container_key, abs(hash(box_key))
+                                      + st.session_state.get(state.REFOCUS, 0)),
                 unsafe_allow_javascript=True)
 
 

@@ -54,21 +54,76 @@ def drafts() -> dict[str, str]:
     return st.session_state.setdefault(state.DRAFTS, {})
 
 
+def keep(box: state.OpenBox, text: str) -> None:
+    """Keep ``text`` typed into ``box`` as a draft: in this session, and on the server
+    (``review.drafts``) when the reviewer is known. The text the box started with is none."""
+    from review.drafts import Drafts
+    from review.store import ArticleStore
+
+    if text == box.prefill:
+        drafts().pop(box.key, None)
+    else:
+        drafts()[box.key] = text
+    name = reviewer()
+    if not name:
+        return  # a server draft needs its reviewer; the session keeps it meanwhile
+    try:
+        if text == box.prefill:
+            Drafts(ArticleStore()).discard(box.article_id, box.target, name)
+        else:
+            Drafts(ArticleStore()).save(box.article_id, box.target, name, text)
+    except ReviewError as err:
+        flash(f"{box.article_id}:{box.target}", "warning",
+              f"Your text is kept in this tab only: {err}")
+
+
+def server_drafts(article_id: str) -> dict[int | str, str]:
+    """The reviewer's drafts of an article on the server: target -> text (none without a
+    reviewer name, or when the drafts file cannot be read)."""
+    from review.drafts import Drafts
+    from review.store import ArticleStore
+
+    name = reviewer()
+    if not name:
+        return {}
+    try:
+        return {d.target: d.text for d in Drafts(ArticleStore()).of(article_id, name)}
+    except ReviewError:
+        return {}
+
+
 def fill_box(box_key: str, text: str) -> None:
-    """Put ``text`` into an editor box (a callback: before the box is drawn again)."""
+    """Put ``text`` into an editor box (a callback: before the box is drawn again).
+
+    What the reviewer had typed there is kept as a draft first, so it can be restored, and the
+    editor takes the focus again once drawn.
+    """
+    typed = st.session_state.get(box_key)
+    box = next((b for b in (st.session_state.get(state.OPEN_BOXES) or {}).values()
+                if b.key == box_key), None)
+    if box is not None and typed is not None and typed not in (box.prefill, text):
+        keep(box, typed)
     st.session_state[box_key] = text
+    if box is None or box.target != "summary":
+        refocus()
+
+
+def refocus() -> None:
+    """Give the open segment's editor the focus again once it is drawn (after a button)."""
+    st.session_state.pop(state.FOCUSED, None)
+    st.session_state[state.REFOCUS] = st.session_state.get(state.REFOCUS, 0) + 1
 
 
 def go(article_id: str, index: int | None) -> None:
     """Make ``index`` the current segment (its editor takes the focus when shown).
 
-    What was typed in the editors open now stays as a draft: shown in its row, back in the
-    box when the reviewer returns, never saved without a Confirm.
+    What was typed in the editors open now stays as a draft (``keep``): shown in its row,
+    back in the box when the reviewer returns, never saved without a Confirm.
     """
-    for box_key, prefill in (st.session_state.get(state.OPEN_BOXES) or {}).values():
-        typed = st.session_state.get(box_key)
-        if typed is not None and typed != prefill:
-            drafts()[box_key] = typed
+    for box in (st.session_state.get(state.OPEN_BOXES) or {}).values():
+        typed = st.session_state.get(box.key)
+        if typed is not None and typed != box.prefill:
+            keep(box, typed)
     if index is not None:
         st.session_state[state.current(article_id)] = index
 

@@ -7,6 +7,7 @@ article or segment is a function. No Streamlit here: names only.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 # -- who reviews, and where the session started ----------------------------------------------
 SIGNED_IN = "signed_in"  # the name a password login gave
@@ -31,9 +32,11 @@ SHOW_TEXT = "show_text"  # widget: show the reviewed English text
 WITH_DRAFTS = "with_drafts"  # widget: ...with machine drafts
 FLASH = "flash"  # {"where": place, "kind": ..., "text": ...} from the last click
 DRAFTS = "drafts"  # editor box key -> text typed but not confirmed yet
-OPEN_BOXES = "open_boxes"  # "segment"/"summary" -> (box key, text it started with)
+OPEN_BOXES = "open_boxes"  # "segment"/"summary" -> the OpenBox drawn last
 FOCUSED = "focused_box"  # the editor that last took the focus; a new one takes it again
+REFOCUS = "refocus"  # counts the times the same editor took the focus back after a button
 REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
+CONFLICTS = "conflicts"  # ARTICLE:TARGET -> this tab's text refused because another decided
 
 # -- dialogs and jobs ---------------------------------------------------------------------------
 # Set while a dialog (the glossary) is open: a redraw of the whole app would leave it stale
@@ -43,6 +46,15 @@ GLOSSARY_ASK = "glossary_ask"  # terms without English, waiting for "keep them a
 GLOSSARY_ROWS = "glossary_rows"  # widget: the glossary table's edits
 REPETITIONS = "repetition_jobs"  # this tab's repetition jobs not announced yet
 JOB_SEEN = "job_seen"  # (job, articles done) the live job panel last showed
+
+
+@dataclass(frozen=True)
+class OpenBox:
+    """An editor on the page: its widget key, what it started with, and what it edits."""
+    key: str
+    prefill: str
+    article_id: str
+    target: int | str  # a segment index, or "summary"
 
 
 def current(article_id: str) -> str:
