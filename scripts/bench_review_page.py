@@ -80,6 +80,28 @@ def measure_confirms(page, url: str, store: Path, article_id: str, count: int) -
             "shown_correct": stats(corrected), "shown_all": stats(accepted + corrected)}
 
 
+def measure_drafts(page, url: str, store: Path, article_id: str, count: int) -> dict:
+    """Seconds from a keystroke (no click, no Confirm) to the reviewer's draft on disk."""
+    from review.bench.appserver import editor_ready
+    from review.drafts import Drafts
+    from review.store import ArticleStore
+
+    index = ArticleStore(store).get(article_id).reviewable()[-1].index  # left pending
+    page.goto(f"{url}?article={article_id}&segment={index}&reviewer=bench")
+    editor_ready(page, article_id, index, timeout=60_000)
+    page.keyboard.press("Control+End")
+    times = []
+    for number in range(count):
+        page.keyboard.type(f" w{number}")
+        start = time.perf_counter()
+        while not (getattr(Drafts(ArticleStore(store)).get(article_id, index, "bench"),
+                           "text", "") or "").endswith(f" w{number}"):
+            time.sleep(0.005)
+        times.append(time.perf_counter() - start)
+        page.wait_for_timeout(300)  # a reviewer's pause; not measured
+    return stats(times)
+
+
 def measure_loads(browser, url: str, article_id: str, count: int) -> dict:
     from review.bench.appserver import editor_ready
 
@@ -99,6 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--confirms", type=int, default=20)
     parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--drafts", type=int, default=8)
     args = parser.parse_args()
     from review.bench.appserver import chromium, streamlit_app
 
@@ -110,8 +133,9 @@ def main() -> None:
             loads = measure_loads(browser, url, article_id, args.loads)
             page = browser.new_page(viewport={"width": 1500, "height": 1000})
             confirms = measure_confirms(page, url, store, article_id, args.confirms)
-    print(json.dumps({"article_segments": 25, "confirm": confirms, "warm_page_load": loads},
-                     indent=1))
+            drafts = measure_drafts(page, url, store, article_id, args.drafts)
+    print(json.dumps({"article_segments": 25, "confirm": confirms, "warm_page_load": loads,
+                      "keystroke_to_draft_on_disk": drafts}, indent=1))
 
 
 if __name__ == "__main__":
