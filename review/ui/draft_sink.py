@@ -6,8 +6,8 @@ keystroke, blurs the box and gives it the focus back at once, caret and selectio
 blur makes Streamlit send the text, and the page stores it as the reviewer's draft
 (``review.ui.session.keep``), so it survives a reload, a closed tab, another browser and a
 server restart. While a keystroke has not been sent yet, leaving the page asks first (the
-browser's leave-page prompt). It is plain script, drawn once per page: a component of its own
-would rerun the page and drop edits in an open dialog.
+browser's leave-page prompt). It is plain script, drawn once per page (a custom component
+tried first made the glossary dialog's grid lose its edits).
 """
 from __future__ import annotations
 
