@@ -39,6 +39,9 @@ def test_typed_text_is_a_server_draft_that_survives_reload_and_another_browser(
     page.reload()
     editor = page.locator(f".st-key-seg-{article_id}-0 textarea")
     expect(editor).to_have_value(server_draft(store_root, article_id, 0), timeout=WAIT)
+    page.keyboard.press("Alt+ArrowDown")  # §0 becomes a row: its draft shows, marked
+    expect(page.locator(f".st-key-row-{article_id}-0")).to_contain_text("✎ draft",
+                                                                          timeout=WAIT)
     other = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
     try:
         mine = open_article(other, server, article_id)

@@ -20,8 +20,8 @@ from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, nav
                        state, translate_bar)
 from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
 from review.ui.done_cue import done_cue
-from review.ui.session import (drafts, fill_box, flash, go, guarded, md, reviewer, show_flash,
-                               write_url)
+from review.ui.session import (drafts, fill_box, flash, go, guarded, md, reviewer,
+                               server_drafts, show_flash, write_url)
 
 WINDOW = 60  # rows drawn at once around the open one: a long article stays as fast as a short
 
@@ -156,6 +156,7 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
     shown = {r.index for r in window}
     windowed = len(window) < len(visible)
     span = (min(shown), max(shown)) if shown else (0, -1)
+    kept = server_drafts(article.id)  # read once for every row
     for block in blocks:
         if isinstance(block, rows.BoilerplateGroup):
             if which == "all" and (not windowed or span[0] <= block.rows[0].index <= span[1]):
@@ -167,7 +168,7 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
             if block.index == current:
                 editor(article, block, review, mt_model)
             else:
-                compact_row(article.id, block)
+                compact_row(article.id, block, kept.get(block.index))
 
 
 def window_bar(article_id: str, visible: list[rows.SegmentRow],
@@ -185,17 +186,18 @@ def window_bar(article_id: str, visible: list[rows.SegmentRow],
                       args=(article_id, visible[position].index))
 
 
-def compact_row(article_id: str, row: rows.SegmentRow) -> None:
-    """German | English | status in a few lines; the number button opens it."""
-    draft = row.box_key(article_id) in drafts()
+def compact_row(article_id: str, row: rows.SegmentRow, kept: str | None = None) -> None:
+    """German | English | status in a few lines; the number button opens it. A draft (this
+    tab's, else ``kept`` on the server) is shown instead of the English and marked."""
+    typed = drafts().get(row.box_key(article_id)) or kept
     with st.container(key=f"row-{article_id}-{row.index}"):
         number, german, english, status = st.columns([0.6, 4.3, 4.3, 1.9], gap="small")
         number.button(str(row.index), key=f"goto:{article_id}:{row.index}", type="tertiary",
                       on_click=go, args=(article_id, row.index), help="Open this segment")
         german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
-        shown = row.prefill if not draft else drafts()[row.box_key(article_id)]
+        shown = typed or row.prefill
         english.markdown(md(shown) if shown else ":gray[_not translated_]")
-        status.markdown(status_word(row) + (" ✎ draft" if draft else ""))
+        status.markdown(status_word(row) + (" ✎ draft" if typed else ""))
 
 
 def status_word(row: rows.SegmentRow) -> str:
