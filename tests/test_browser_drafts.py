@@ -143,6 +143,13 @@ def test_reject_keeps_the_edit_as_a_draft_that_undo_brings_back(page, server, st
                                                                                timeout=WAIT)
 
 
+def settled_box(page, article_id: str, index: int):
+    """The segment's editor once a rerun has removed its stale copy (there is one box)."""
+    box = page.locator(f".st-key-seg-{article_id}-{index} textarea")
+    expect(box).to_have_count(1, timeout=WAIT)
+    return box
+
+
 def conflicting_confirm(page, server, store_root, tiny_marian, name: str) -> tuple[str, str]:
     """Anna types a correction of §1 while Ben's correction lands first; her Confirm is refused.
     Returns (article id, Anna's text)."""
@@ -157,8 +164,7 @@ def conflicting_confirm(page, server, store_root, tiny_marian, name: str) -> tup
     page.locator(f".st-key-mine-{article_id}-1 button").first.wait_for(timeout=WAIT)
     assert decision(store_root, article_id, 1)["text"] == "Ben's version of the sentence."
     assert server_draft(store_root, article_id, 1) == mine  # refused, not thrown away
-    expect(page.locator(f".st-key-seg-{article_id}-1 textarea")).to_have_value(mine,
-                                                                               timeout=WAIT)
+    expect(settled_box(page, article_id, 1)).to_have_value(mine, timeout=WAIT)
     expect(page.get_by_text("Someone else decided this first")).to_be_visible(timeout=WAIT)
     return article_id, mine
 
@@ -182,8 +188,8 @@ def test_a_refused_correction_can_give_way_to_theirs(page, server, store_root, t
     article_id, _mine = conflicting_confirm(page, server, store_root, tiny_marian,
                                             "conflict-theirs")
     page.locator(f".st-key-theirs-{article_id}-1 button").first.click()
-    expect(page.locator(f".st-key-seg-{article_id}-1 textarea")).to_have_value(
-        "Ben's version of the sentence.", timeout=WAIT)
+    expect(settled_box(page, article_id, 1)).to_have_value("Ben's version of the sentence.",
+                                                           timeout=WAIT)
     eventually(lambda: server_draft(store_root, article_id, 1) is None,
                what="take theirs to discard Anna's draft")
     assert decision(store_root, article_id, 1)["reviewer"] == "ben"
