@@ -66,12 +66,17 @@ class ArticleEntry:
         return self.reviewed < self.total or self.summary_state == "pending"
 
     @property
+    def short_title(self) -> str:
+        """The title cut to LABEL_TITLE characters."""
+        if len(self.title) <= LABEL_TITLE:
+            return self.title
+        return self.title[:LABEL_TITLE - 1].rstrip() + "…"
+
+    @property
     def label(self) -> str:
         """One line: title, progress, summary state and flags."""
-        title = self.title if len(self.title) <= LABEL_TITLE \
-            else self.title[:LABEL_TITLE - 1].rstrip() + "…"
         flags = f" · ⚑ {self.flagged}" if self.flagged else ""
-        return (f"{title} — {self.reviewed}/{self.total} reviewed · "
+        return (f"{self.short_title} — {self.reviewed}/{self.total} reviewed · "
                 f"summary {self.summary_state}{flags}")
 
 

@@ -7,14 +7,16 @@ saves the reviewer's text over theirs as a new decision, in the history; take th
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import streamlit as st
 
 from review.diff import diff_markdown, word_diff
 from review.drafts import Drafts
 from review.errors import ReviewError
 from review.store import ArticleStore
-from review.ui import actions, state
-from review.ui.session import drafts, fill_box, flash, guarded, md, reviewer
+from review.ui import state
+from review.ui.session import drafts, fill_box, flash, md, reviewer
 
 
 def refused(where: str, text: str) -> None:
@@ -22,8 +24,9 @@ def refused(where: str, text: str) -> None:
     st.session_state.setdefault(state.CONFLICTS, {})[where] = text
 
 
-def conflict_panel(subject) -> None:
-    """Both versions and the choice, while a refused text of this tab waits for an answer."""
+def conflict_panel(subject, keep_mine: Callable) -> None:
+    """Both versions and the choice, while a refused text of this tab waits for an answer;
+    ``keep_mine(subject, text)`` is the bar's own correction (refused again if it changed)."""
     mine = (st.session_state.get(state.CONFLICTS) or {}).get(subject.where)
     if mine is None:
         return
@@ -36,21 +39,9 @@ def conflict_panel(subject) -> None:
     st.markdown(f"**Theirs → yours**  \n{diff_markdown(word_diff(theirs, mine))}")
     with st.container(horizontal=True, gap="small"):
         st.button("Keep mine", key=f"mine:{subject.where}", type="primary",
-                  on_click=on_keep_mine, args=(subject, mine))
+                  on_click=keep_mine, args=(subject, mine))
         st.button("Take theirs", key=f"theirs:{subject.where}", on_click=on_take_theirs,
                   args=(subject, theirs))
-
-
-def on_keep_mine(subject, mine: str) -> None:
-    """Save the reviewer's text over theirs (refused again if it changed once more)."""
-    warnings: list[str] = []
-    done = guarded(subject.where, lambda: actions.decide(
-        ArticleStore(), subject.article_id, subject.target, "correct", reviewer(), text=mine,
-        expected_revision=subject.revision, warnings=warnings))
-    if done:
-        _settled(subject)
-    if warnings:
-        flash(subject.where, "warning", "; ".join(warnings))
 
 
 def on_take_theirs(subject, theirs: str) -> None:
@@ -61,8 +52,9 @@ def on_take_theirs(subject, theirs: str) -> None:
         Drafts(ArticleStore()).discard(subject.article_id, subject.target, reviewer() or "")
     except ReviewError as err:
         return flash(subject.where, "error", str(err))
-    _settled(subject)
+    settled(subject.where)
 
 
-def _settled(subject) -> None:
-    (st.session_state.get(state.CONFLICTS) or {}).pop(subject.where, None)
+def settled(where: str) -> None:
+    """The refused text of ``where`` got its answer."""
+    (st.session_state.get(state.CONFLICTS) or {}).pop(where, None)

@@ -19,7 +19,7 @@ from review.errors import ReviewError, StaleRevisionError
 from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, state
 from review.ui.rows import SegmentRow, SummaryView
-from review.ui.conflict import conflict_panel, refused
+from review.ui.conflict import conflict_panel, refused, settled
 from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, reviewer,
                                server_drafts, show_flash)
 
@@ -79,7 +79,7 @@ def decision_bar(subject: Subject, look: BoxLook, then: int | None,
     """
     with box_in if box_in is not None else nullcontext():
         text = _box(subject, look)
-        conflict_panel(subject)
+        conflict_panel(subject, on_keep_mine)
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         _buttons(subject, then, undoable)
         if extra is not None:
@@ -192,6 +192,13 @@ def on_replace(then: int | None) -> None:
     if asked and _decide(asked["subject"], asked["action"], None, replace=True):
         go(asked["subject"].article_id, then)
         _sync_repetitions(asked["subject"])  # it replaced a correction
+
+
+def on_keep_mine(subject: Subject, mine: str) -> None:
+    """After a refusal: save the reviewer's text over theirs, as a new correction."""
+    if _decide(subject, "correct", mine):
+        settled(subject.where)
+        _sync_repetitions(subject)
 
 
 def on_undo(subject: Subject) -> None:

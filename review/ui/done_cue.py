@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from review.article import Article
-from review.listing import LABEL_TITLE, ArticleEntry, summaries
+from review.listing import ArticleEntry, summaries
 from review.store import ArticleStore
 from review.ui import keyboard, listing, navigation, rows, state
 from review.ui.session import go, md
@@ -48,11 +48,8 @@ def done_cue(article: Article, review: list[rows.SegmentRow]) -> None:
             st.success(md(f"{line} No other article has pending work."), icon=DONE)
             return
         st.success(md(line), icon=DONE)
-        st.button(md(f"Next article: {short(upcoming.title)}"), key="next_article",
+        st.button(md(f"Next article: {upcoming.short_title}"), key="next_article",
                   type="primary", shortcut=keyboard.NEXT_ARTICLE, on_click=open_article,
                   args=(article.id, upcoming),
                   help=f"Open the next article with pending work ({md(upcoming.label)})")
 
-
-def short(title: str) -> str:
-    return title if len(title) <= LABEL_TITLE else title[:LABEL_TITLE - 1].rstrip() + "…"

@@ -34,10 +34,6 @@ class SegmentRow:
     second: str | None = None  # a second model's English (a second opinion), if any
     second_model: str | None = None
 
-    @property
-    def can_accept(self) -> bool:
-        return self.machine is not None and self.status != "accepted"
-
     def box_key(self, article_id: str) -> str:
         """Widget key of the English box."""
         return state.segment_box(article_id, self.index, self.revision, self.machine)
