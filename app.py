@@ -12,8 +12,8 @@ from review.errors import ReviewError
 from review.pipeline import SUMMARY_METHODS
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
-from review.ui import (actions, draft_sink, jobs_panel, keyboard, listing, overview_page, page,
-                       state)
+from review.ui import (actions, draft_sink, jobs_panel, key_scope, keyboard, listing,
+                       overview_page, page, state)
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.models import allowed_choice
 from review.ui.session import flash, md, read_url, settings, show_flash
@@ -81,8 +81,11 @@ def sidebar_reviewer() -> None:
                        "so it survives a reload.")
 
 
-def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
-    """Filter, search and a page of the article list; returns the open article's id."""
+def pick_article(entries: list[listing.ArticleEntry]) -> str | None:
+    """The filter, and the article to open (the first needing review, unless one is open and
+    shown); None when no article is shown."""
+    if not entries:
+        return None
     st.radio("Show", listing.FILTERS, horizontal=True, key=state.ARTICLE_FILTER)
     shown = listing.filtered(entries, st.session_state[state.ARTICLE_FILTER])
     if not shown:
@@ -90,14 +93,36 @@ def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
         return None
     if st.session_state.get(state.ARTICLE_PICK) not in {e.id for e in shown}:
         st.session_state[state.ARTICLE_PICK] = listing.opening_article(shown)
+    return st.session_state[state.ARTICLE_PICK]
+
+
+def on_open(article_id: str) -> None:
+    st.session_state[state.ARTICLE_PICK] = article_id
+    st.rerun()  # the whole app: the list is a fragment, the page shows another article
+
+
+@st.fragment(key=state.LIST_FRAGMENT)
+def article_list() -> None:
+    """Search, a page of the article list, and the export. A fragment that reads the store
+    itself, so a decision redraws its counts (review.ui.session.redraw_decided) without
+    rerunning the app."""
+    store = ArticleStore()
+    summaries = article_summaries(store)[0]
+    entries = [s.to_entry() for s in summaries]
+    shown = listing.filtered(entries, st.session_state.get(state.ARTICLE_FILTER) or "all")
+    if shown:
+        list_page(shown)
+    sidebar_export(store, summaries)
+
+
+def list_page(shown: list[listing.ArticleEntry]) -> None:
     found = listing.search(shown, st.text_input(
         "Find article", key="article_search", placeholder="id or words of the title"))
     items, pages = listing.page_of(found, st.session_state.get(state.ARTICLE_PAGE, 0), PAGE)
     for item in items:
-        current = item.id == st.session_state[state.ARTICLE_PICK]
+        current = item.id == st.session_state.get(state.ARTICLE_PICK)
         st.button(md(item.label), key=f"open:{item.id}", width="stretch",
-                  type="primary" if current else "secondary",
-                  on_click=st.session_state.__setitem__, args=(state.ARTICLE_PICK, item.id))
+                  type="primary" if current else "secondary", on_click=on_open, args=(item.id,))
     if pages > 1:
         page_number = min(st.session_state.get(state.ARTICLE_PAGE, 0), pages - 1)
         with st.container(horizontal=True, vertical_alignment="center"):
@@ -110,7 +135,6 @@ def sidebar_articles(entries: list[listing.ArticleEntry]) -> str | None:
                       args=(state.ARTICLE_PAGE, page_number + 1))
     elif not found:
         st.caption("No article matches this search.")
-    return st.session_state[state.ARTICLE_PICK]
 
 
 def sidebar_add() -> None:
@@ -173,9 +197,9 @@ def review_page() -> None:
     summaries, problems = article_summaries(store)
     entries = [s.to_entry() for s in summaries]
     with st.sidebar:
-        chosen = sidebar_articles(entries) if entries else None
+        chosen = pick_article(entries)
+        article_list()
         sidebar_add()
-        sidebar_export(store, summaries)
         sidebar_settings(store)
         sidebar_glossary()
     for problem in problems:
@@ -197,7 +221,7 @@ def main() -> None:
     st.set_page_config(page_title="Translation review", page_icon="📰", layout="wide")
     st.html(keyboard.CSS)
     with st.container(key="keys-script"):
-        st.html(keyboard.KEYS_SCRIPT + draft_sink.SCRIPT, unsafe_allow_javascript=True)
+        st.html(key_scope.SCRIPT + draft_sink.SCRIPT, unsafe_allow_javascript=True)
     refusal = auth.foreign_origin(st.context.headers)
     if refusal:  # a page on another origin (or a rebound host name) opened this session
         st.error(refusal)

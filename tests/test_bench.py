@@ -47,3 +47,17 @@ def test_unwritable_cache_is_one_line(tmp_path):
     last = run.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and "--cache" in last and str(blocker) in last
     assert "Traceback" not in run.stderr
+
+
+def test_a_server_log_names_the_app_s_own_tracebacks_only():
+    from review.bench.appserver import ROOT, app_tracebacks
+
+    server_only = ("Exception in ASGI application\nTraceback (most recent call last):\n"
+                   '  File "/venv/site-packages/starlette/websockets.py", line 104, in send\n'
+                   "starlette.websockets.WebSocketDisconnected: Cannot call send\n")
+    ours = ("Traceback (most recent call last):\n"
+            f'  File "{ROOT / "review" / "ui" / "page.py"}", line 9, in editor\n'
+            "KeyError: 'x'\n")
+    assert app_tracebacks(server_only) == []
+    assert len(app_tracebacks("started\n" + ours + server_only)) == 1
+    assert "KeyError" in app_tracebacks(ours)[0]

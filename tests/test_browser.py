@@ -52,7 +52,8 @@ def server(store_root, tiny_marian, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
     with appserver.streamlit_app(store_root, tiny_marian, log_path) as url:
         yield url
-    assert b"Traceback" not in log_path.read_bytes(), log_path.read_text(errors="replace")
+    log = log_path.read_text(errors="replace")
+    assert not appserver.app_tracebacks(log), log
 
 
 @pytest.fixture(scope="module")

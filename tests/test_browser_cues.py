@@ -29,7 +29,8 @@ def bare_server(bare_store, tmp_path_factory):
     log_path = tmp_path_factory.mktemp("no-model-log") / "streamlit.log"
     with appserver.streamlit_app(bare_store, MISSING_MODEL, log_path) as url:
         yield url
-    assert b"Traceback" not in log_path.read_bytes(), log_path.read_text(errors="replace")
+    log = log_path.read_text(errors="replace")
+    assert not appserver.app_tracebacks(log), log
 
 
 def reviewable(store_root: Path, article_id: str) -> list[int]:

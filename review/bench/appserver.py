@@ -99,6 +99,15 @@ def chromium():
             browser.close()
 
 
+def app_tracebacks(log: str) -> list[str]:
+    """The tracebacks in a server log that pass through the app's own code (app.py, review/,
+    models/). A browser closing its websocket mid-message can make the web server itself log
+    one, from its own files only: not the app's failure, so left out."""
+    blocks = log.split("Traceback (most recent call last):")[1:]
+    ours = (f'File "{ROOT / "app.py"}"', f'File "{ROOT / "review"}', f'File "{ROOT / "models"}')
+    return [block for block in blocks if any(name in block for name in ours)]
+
+
 def editor_ready(page, article_id: str, index: int, timeout: float = 30_000) -> None:
     """Wait until segment ``index`` is the open one, drawn, and its editor has the focus."""
     page.wait_for_function(

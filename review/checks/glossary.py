@@ -52,6 +52,12 @@ class GlossaryEntry:
             self._de_pattern = _german_pattern(self.de)
         return self._de_pattern.search(text)
 
+    def all_in_german(self, text: str) -> list[re.Match]:
+        """Every occurrence of the term in ``text``, matched as ``in_german`` matches."""
+        if self._de_pattern is None:
+            self._de_pattern = _german_pattern(self.de)
+        return list(self._de_pattern.finditer(text))
+
     def in_english(self, text: str) -> bool:
         return any(_english_pattern(term).search(text) for term in self.expected)
 
@@ -74,6 +80,25 @@ class Glossary:
                 flags.append(Flag("glossary_term", f'German "{found.group(0)}" should be '
                                                    f'{how} {wanted} (glossary)'))
         return flags
+
+    def terms_in(self, source: str) -> list[tuple[int, int, GlossaryEntry]]:
+        """Where glossary terms occur in the German: (start, end, entry) by start, none
+        overlapping.
+
+        Every occurrence counts, matched as ``GlossaryEntry.in_german`` matches (endings and
+        compound ends included). Of overlapping matches the earlier wins, then the longer, then
+        the longer German term, then the row listed first.
+        """
+        found = []
+        for order, entry in enumerate(self.entries):
+            found += [(m.start(), -m.end(), -len(entry.de), order, entry)
+                      for m in entry.all_in_german(source) if m.end() > m.start()]
+        spans, end = [], 0
+        for start, neg_end, _length, _order, entry in sorted(found, key=lambda f: f[:4]):
+            if start >= end:
+                spans.append((start, -neg_end, entry))
+                end = -neg_end
+        return spans
 
 
 def _german_pattern(term: str) -> re.Pattern:

@@ -20,8 +20,8 @@ from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, state
 from review.ui.rows import SegmentRow, SummaryView
 from review.ui.conflict import conflict_panel, refused, settled
-from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, reviewer,
-                               server_drafts, show_flash)
+from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, redraw_decided,
+                               reviewer, server_drafts, show_flash)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def decision_bar(subject: Subject, look: BoxLook, then: int | None,
     with box_in if box_in is not None else nullcontext():
         text = _box(subject, look)
         conflict_panel(subject, on_keep_mine)
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+    with st.container(key=f"bar-{subject.where}", horizontal=True, gap="small",
+                      vertical_alignment="center"):
         _buttons(subject, then, undoable)
         if extra is not None:
             extra()
@@ -177,6 +178,7 @@ def on_confirm(subject: Subject, then: int | None) -> None:
         drafts().pop(subject.box_key, None)  # decided: nothing left to keep
         if action != "keep":
             _sync_repetitions(subject)
+            redraw_decided()
 
 
 def on_reject(subject: Subject, then: int | None) -> None:
@@ -184,6 +186,7 @@ def on_reject(subject: Subject, then: int | None) -> None:
         go(subject.article_id, then)
         if subject.status in APPROVED:
             _sync_repetitions(subject)
+        redraw_decided()
 
 
 def on_replace(then: int | None) -> None:
@@ -192,6 +195,7 @@ def on_replace(then: int | None) -> None:
     if asked and _decide(asked["subject"], asked["action"], None, replace=True):
         go(asked["subject"].article_id, then)
         _sync_repetitions(asked["subject"])  # it replaced a correction
+        redraw_decided()
 
 
 def on_keep_mine(subject: Subject, mine: str) -> None:
@@ -199,12 +203,14 @@ def on_keep_mine(subject: Subject, mine: str) -> None:
     if _decide(subject, "correct", mine):
         settled(subject.where)
         _sync_repetitions(subject)
+        redraw_decided()
 
 
 def on_undo(subject: Subject) -> None:
     if guarded(subject.where, lambda: actions.undo(
             ArticleStore(), subject.article_id, subject.target, reviewer(), subject.revision)):
         _sync_repetitions(subject)
+        redraw_decided()
 
 
 def _decide(subject: Subject, action: str, text: str | None, replace: bool = False) -> bool:

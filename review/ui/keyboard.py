@@ -1,9 +1,10 @@
 """The review page's keyboard shortcuts, its compact-row styling and the focus-moving script.
 
 Shortcuts are Streamlit button shortcuts; with Ctrl or Alt held they fire inside a text box
-too, so a reviewer never leaves the editor, and a small listener keeps each decision key to
-where the cursor is (the open segment's editor, or the summary's). The script only moves focus and scrolls: it reads
-no page text and takes nothing but a segment's widget key, which is built from safe ids.
+too, so a reviewer never leaves the editor. ``review.ui.key_scope`` keeps each decision key to
+where the cursor is and applies quick presses in order. The focus script only moves focus and
+scrolls: it reads no page text and takes nothing but a segment's widget key, which is built
+from safe ids.
 """
 from __future__ import annotations
 
@@ -40,75 +41,64 @@ SHORTCUTS = (
 )
 
 # Compact rows: a few lines each, tight spacing; the summary column stays in view; the
-# editor's own "Press Ctrl+Enter to apply" hint is replaced by the page's shortcut list.
+# editor's own "Press Ctrl+Enter to apply" hint is replaced by the page's shortcut list. On a
+# short screen (a 1280x800 laptop) rows and flags take one line each (a flag shows all of it
+# under the pointer), so eight rows fit beside an open segment.
 CSS = """<style>
 [data-testid="InputInstructions"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.5rem; }
-.st-key-segment-list [data-testid="stVerticalBlock"] { gap: 0.3rem; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 1.5rem 3rem; }
+.st-key-article-head h5 { font-size: 1.05rem; padding: 0; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.st-key-toolbar button { min-height: 2rem; padding: 0 0.55rem; }
+.st-key-toolbar kbd { display: none; }
+.st-key-segment-list, .st-key-segment-list [data-testid="stVerticalBlock"] { gap: 0.3rem; }
 [class*="st-key-row-"] { padding: 0.15rem 0.4rem; border-bottom: 1px solid rgba(128,128,128,0.18); }
 [class*="st-key-row-"] [data-testid="stMarkdownContainer"] p {
   font-size: 0.9rem; line-height: 1.35; margin: 0;
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden;
 }
 [class*="st-key-row-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
+[class*="st-key-row-"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+[class*="st-key-row-"] [data-testid="stColumn"] { min-width: 0; }
 [class*="st-key-row-"] [data-testid="stColumn"]:first-child { min-width: 2.2rem; }
-[class*="st-key-row-"] [data-testid="stColumn"]:last-child p { -webkit-line-clamp: 1; }
+[class*="st-key-row-"] [data-testid="stColumn"]:last-child p,
+[class*="st-key-badges-"] p { display: block; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
 [class*="st-key-current-"] { border: 2px solid #4a90d9; border-radius: 0.5rem; padding: 0.6rem;
-  gap: 0.5rem; }
+  gap: 0.45rem; }
+[class*="st-key-current-"] button { min-height: 2rem; padding: 0 0.45rem; }
+[class*="st-key-current-"] kbd { margin-left: 0.3rem; font-size: 0.72rem; }
+[class*="st-key-bar-"] { gap: 0.4rem; }
+.german-text { font-size: 0.95rem; line-height: 1.45; }
+.german-text mark.glossary-term { background: rgba(74,144,217,0.18); color: inherit;
+  border-bottom: 1px dotted #4a90d9; padding: 0 0.1rem; cursor: help; }
 [class*="st-key-flags-"] { gap: 0.2rem; }
 [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p {
   font-size: 0.88rem; line-height: 1.35; margin: 0; }
-[class*="st-key-flags-"] button { min-height: 1.4rem; padding: 0 0.3rem; }
+[class*="st-key-current-"] [class*="st-key-flags-"] button { min-height: 1.3rem; padding: 0 0.3rem; }
 [class*="st-key-opinion-"] { margin-top: 0.4rem; }
+[class*="st-key-memory-"] { gap: 0.3rem; }
+[class*="st-key-memory-"] [data-testid="stMarkdownContainer"] p { font-size: 0.88rem;
+  line-height: 1.35; margin: 0; }
+[class*="st-key-memory-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
+[class*="st-key-memory-"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+[class*="st-key-memory-"] [data-testid="stElementContainer"] { min-width: 0; }
+[class*="st-key-memory-"] p, [class*="st-key-flags-"] p { overflow-wrap: anywhere; }
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
-.st-key-focus-script, .st-key-keys-script { display: none; }
+.st-key-summary-panel > * { flex-shrink: 0; }
+.st-key-focus-script, .st-key-keys-script, [class*="st-key-drawn-"] { display: none; }
+@media (max-height: 900px) {
+  [class*="st-key-row-"] [data-testid="stMarkdownContainer"] p { -webkit-line-clamp: 1; }
+  [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p,
+  [class*="st-key-memory-"] [data-testid="stMarkdownContainer"] p { display: -webkit-box;
+    -webkit-line-clamp: 1; -webkit-box-orient: vertical; overflow: hidden; }
+  [class*="st-key-memory-"] [data-testid="stMarkdownContainer"] p { -webkit-line-clamp: 2; }
+  [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p:hover,
+  [class*="st-key-memory-"] [data-testid="stMarkdownContainer"] p:hover {
+    -webkit-line-clamp: unset; }
+}
 </style>"""
-
-# A decision key acts where the cursor is. Streamlit's button shortcuts are page-wide (hotkeys
-# on the document, bubble phase), so this capture-phase listener sees every key first:
-# - in the open segment's editor the segment's own shortcuts act (Alt keys blur the box first,
-#   so Streamlit commits the text before the button runs);
-# - in the summary's editor the key is taken from Streamlit and clicks the summary's button;
-# - in any other input (sidebar, dialogs, search boxes) a decision key does nothing.
-# Keys pressed outside any input (the page body) keep Streamlit's page-wide shortcuts.
-# Wrapped in a function: a script's top-level names are the page's globals.
-_SCOPE_KEYS = """
-(function () {
-  if (window.__reviewKeys) { return; }
-  window.__reviewKeys = true;
-  var decisions = {"ctrl+enter": "accept", "alt+x": "reject", "alt+z": "undo", "alt+m": "machine"};
-  var combo = function (e) {
-    var key = e.key === "Enter" ? "enter" : (e.code || "").replace(/^Key/, "").toLowerCase();
-    return (e.ctrlKey || e.metaKey ? "ctrl+" : "") + (e.altKey ? "alt+" : "") + key;
-  };
-  var summaryButton = function (panel, action) {
-    var pattern = new RegExp("^st-key-" + action + "-.+-summary$");
-    var holders = panel.querySelectorAll('[class*="st-key-' + action + '-"]');
-    for (var i = 0; i !== holders.length; i++) {
-      for (var j = 0; j !== holders[i].classList.length; j++) {
-        if (pattern.test(holders[i].classList[j])) { return holders[i].querySelector("button"); }
-      }
-    }
-    return null;
-  };
-  document.addEventListener("keydown", function (e) {
-    if (["Alt", "Control", "Shift", "Meta", "AltGraph"].indexOf(e.key) !== -1) { return; }
-    var el = document.activeElement;
-    var typing = el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
-    var action = decisions[combo(e)];
-    if (typing && action && !el.closest('[class*="st-key-current-"]')) {
-      e.preventDefault();
-      e.stopImmediatePropagation();
-      var panel = el.closest(".st-key-summary-panel");
-      var button = panel && el.tagName === "TEXTAREA" && summaryButton(panel, action);
-      if (button && !button.disabled) { el.blur(); button.click(); }
-      return;
-    }
-    if (e.altKey && el && el.tagName === "TEXTAREA") { el.blur(); }
-  }, true);
-})();
-"""
 
 _FOCUS = """
 (function () {
@@ -129,9 +119,6 @@ _FOCUS = """
   focus();
 })();
 """
-
-
-KEYS_SCRIPT = f"<script>{_SCOPE_KEYS}</script>"  # drawn once per page (app.py)
 
 
 def css_class(key: str) -> str:

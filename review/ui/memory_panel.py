@@ -30,17 +30,26 @@ def suggestions(article_id: str, index: int, source: str, box_key: str) -> None:
         return st.caption(md(f"Translation memory unavailable: {err}"))
     if not matches:
         return
-    st.markdown("**Translation memory**")
-    for number, match in enumerate(matches, 1):
-        unit = match.unit
-        take, text = st.columns([1.4, 12], vertical_alignment="top")
-        take.button(f"{match.score:.0%}", key=f"tm:{article_id}:{index}:{number}",
-                    shortcut=keyboard.suggestion(number), on_click=fill_box,
-                    args=(box_key, unit.target), type="secondary",
-                    help="Put this English into the editor")
-        german = md(unit.source) if match.score >= 1.0 \
-            else diff_markdown(word_diff(source, unit.source))
-        text.markdown(f"{german}  \n→ {md(unit.target)}  \n:gray[{md(origin_label(unit.origin))}]")
+    with st.container(key=f"memory-{article_id}-{index}"):
+        st.caption("**Translation memory**")
+        for number, match in enumerate(matches, 1):
+            _suggestion(article_id, index, source, box_key, number, match)
+
+
+def _suggestion(article_id: str, index: int, source: str, box_key: str, number: int,
+                match) -> None:
+    """One match: its score as the button that takes it, the English, then the German (a
+    diff against this segment's unless identical) and where it came from."""
+    unit = match.unit
+    line = st.container(horizontal=True, vertical_alignment="top", gap="small")
+    line.button(f"{match.score:.0%}", key=f"tm:{article_id}:{index}:{number}",
+                shortcut=keyboard.suggestion(number), on_click=fill_box,
+                args=(box_key, unit.target), type="secondary", width="content",
+                help="Put this English into the editor")
+    german = md(unit.source) if match.score >= 1.0 \
+        else diff_markdown(word_diff(source, unit.source))
+    line.markdown(f"→ {md(unit.target)}  \n{german} :gray[· {md(origin_label(unit.origin))}]",
+                  width="stretch")
 
 
 @st.dialog("Concordance: search the memory and every article", width="large")

@@ -18,10 +18,11 @@ from review.listing import ArticleEntry
 from review.store import ArticleStore
 from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
                        state, translate_bar)
+from review.ui.markup import german_with_terms
 from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
 from review.ui.done_cue import done_cue
-from review.ui.session import (drafts, fill_box, flash, go, guarded, md, reviewer,
-                               server_drafts, show_flash, write_url)
+from review.ui.session import (drafts, fill_box, flash, go, guarded, md, redraw_decided,
+                               refocus, reviewer, server_drafts, show_flash, write_url)
 
 WINDOW = 60  # rows drawn at once around the open one: a long article stays as fast as a short
 
@@ -29,8 +30,10 @@ WINDOW = 60  # rows drawn at once around the open one: a long article stays as f
 # -- callbacks: run before the fragment re-renders ----------------------------------------------
 
 def on_dismiss(article_id: str, index: int, code: str, detail: str, restore: bool) -> None:
-    guarded(f"{article_id}:{index}", lambda: actions.dismiss(
-        ArticleStore(), article_id, index, code, detail, reviewer(), restore))
+    refocus()  # the reviewer goes on typing where they were
+    if guarded(f"{article_id}:{index}", lambda: actions.dismiss(
+            ArticleStore(), article_id, index, code, detail, reviewer(), restore)):
+        redraw_decided()  # the article list counts flags
 
 
 def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None:
@@ -41,6 +44,7 @@ def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None
     late = f"; {stale} changed in another tab and were left for you" if stale else ""
     flash("top", "success", f"Accepted {done} unflagged segments{late}.")
     st.session_state.pop(state.current(article_id), None)  # open the first one still pending
+    redraw_decided()
 
 
 def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
@@ -58,7 +62,7 @@ def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
 
 # -- the page -----------------------------------------------------------------------------------
 
-@st.fragment
+@st.fragment(key=state.ARTICLE_FRAGMENT)
 def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> None:
     """One article: header, toolbar, segments with the current one open, summary panel."""
     try:
@@ -79,6 +83,15 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
         summary_panel(article)
     write_url(article_id, current)
     jobs_panel.announce_repetitions()
+    drawn_mark()
+
+
+def drawn_mark() -> None:
+    """The page's last element, counting its drawings: a key pressed while the page answers
+    the one before waits for a higher count (review.ui.key_scope)."""
+    count = st.session_state[state.DRAWN] = st.session_state.get(state.DRAWN, 0) + 1
+    with st.container(key=f"drawn-{count}"):
+        st.html("<span></span>")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -91,7 +104,8 @@ def header(article: Article, review: list[rows.SegmentRow]) -> None:
     entry = ArticleEntry.of(article)
     reviewed, total, flagged = navigation.progress(review)
     effort = _effort(article.id, article.revision, article)
-    st.markdown(f"##### {md(article.title)}")
+    with st.container(key="article-head"):
+        st.markdown(f"##### {md(article.title)}", help=md(article.title))
     st.progress(reviewed / total if total else 0.0, text=md(
         f"{reviewed} of {total} segments reviewed"
         + (f" · {flagged} pending with flags" if flagged else "")
@@ -104,7 +118,7 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
     targets = rows.bulk_accept_targets(article)
     visible = navigation.shown(review, st.session_state.get(state.SEG_FILTER) or "all", current)
     upcoming = navigation.next_pending(review, current)
-    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+    with st.container(key="toolbar", horizontal=True, vertical_alignment="center", gap="small"):
         off = translate_bar.buttons(article, waiting, mt_model)
         st.button(f"Accept unflagged ({len(targets)})", disabled=not targets,
                   on_click=on_accept_unflagged, args=(article.id, targets), key="accept_all",
@@ -191,7 +205,7 @@ def compact_row(article_id: str, row: rows.SegmentRow, kept: str | None = None) 
     tab's, else ``kept`` on the server) is shown instead of the English and marked."""
     typed = drafts().get(row.box_key(article_id)) or kept
     with st.container(key=f"row-{article_id}-{row.index}"):
-        number, german, english, status = st.columns([0.6, 4.3, 4.3, 1.9], gap="small")
+        number, german, english, status = st.columns([0.5, 4, 4, 2.5], gap="small")
         number.button(str(row.index), key=f"goto:{article_id}:{row.index}", type="tertiary",
                       on_click=go, args=(article_id, row.index), help="Open this segment")
         german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
@@ -216,9 +230,10 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
     rerun = partial(st.button, "Re-run", key=f"rerun:{aid}:{index}", type="tertiary",
                     on_click=on_rerun_model, args=(aid, index, mt_model))
     with st.container(key=f"current-{aid}-{index}"):
-        st.markdown(f"**§{index}** " + badge_line(rows.badges(row)))
+        with st.container(key=f"badges-{aid}-{index}"):
+            st.markdown(f"**§{index}** " + badge_line(rows.badges(row)))
         german, english = st.columns(2, gap="medium")
-        german.markdown(f"**{md(row.source)}**" if row.kind == "heading" else md(row.source))
+        german.html(german_with_terms(row.source, _glossary(), bold=row.kind == "heading"))
         look = BoxLook("English", box_height(row),
                        placeholder="No machine output: type the English translation")
         text = decision_bar(subject, look, navigation.next_pending(review, index),
@@ -226,7 +241,7 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
                             extra=rerun if row.machine is not None else None)
         with english:  # the hidden focus script, beside the box it focuses
             take_focus(f"seg-{aid}-{index}", subject.box_key)
-        flags_panel(aid, row)
+        flags_panel(aid, row, text, article.revision)
         if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
             st.markdown(diff_markdown(tokens))
         second_opinion(aid, index, row, text, subject.box_key)
@@ -266,28 +281,57 @@ def take_focus(container_key: str, box_key: str) -> None:
                 unsafe_allow_javascript=True)
 
 
-def flags_panel(aid: str, row: rows.SegmentRow) -> None:
-    """Each flag in plain words (hover for why it matters), dismissable as a false alarm."""
+def _glossary():
+    from review.typed_checks import store_glossary
+
+    return store_glossary(ArticleStore())  # read again only when the file changed
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _typed_flags(article_id: str, index: int, revision: int, text: str) -> list:
+    """The flags of ``text`` typed into a segment, once per text and article revision."""
+    from review.typed_checks import flags_as_typed
+
+    return flags_as_typed(ArticleStore(), article_id, index, text)
+
+
+def flags_panel(aid: str, row: rows.SegmentRow, text: str, revision: int) -> None:
+    """Each flag of the text in the box (hover for why it matters), dismissable as a false
+    alarm: the stored flags, or, once the reviewer has typed, those of the typed text."""
+    from review.typed_checks import needs_live_flags
+
+    flags = row.flags
+    if needs_live_flags(row.prefill, text):
+        try:
+            flags = _typed_flags(aid, row.index, revision, text)
+        except (ReviewError, IndexError):
+            pass  # the stored flags, until the text can be checked
     with st.container(key=f"flags-{aid}-{row.index}"):
-        _flag_lines(aid, row)
+        _flag_lines(aid, row, flags)
 
 
-def _flag_lines(aid: str, row: rows.SegmentRow) -> None:
-    for number, flag in enumerate(row.flags):
+def _flag_lines(aid: str, row: rows.SegmentRow, flags) -> None:
+    for number, flag in enumerate(flags):
         title, why = describe(flag.code)
-        text, dismiss = st.columns([24, 1], vertical_alignment="center")
+        text, dismiss = _flag_line()
         text.markdown(f":orange[⚑ **{md(title)}**]: {md(flag.detail)}", help=why)
         dismiss.button("✕", key=f"dismiss:{aid}:{row.index}:{number}", type="tertiary",
                        on_click=on_dismiss, args=(aid, row.index, flag.code, flag.detail, False),
                        help="Not an error: dismiss this flag (kept with your name; lowers "
                             "the risk)")
     for number, gone in enumerate(row.dismissed):
-        text, restore = st.columns([24, 1], vertical_alignment="center")
+        text, restore = _flag_line()
         text.caption(md(f"Dismissed by {gone.reviewer} at {gone.time}: "
                         f"{describe(gone.code)[0]} ({gone.detail})"))
         restore.button("↺", key=f"restore:{aid}:{row.index}:{number}", type="tertiary",
                        on_click=on_dismiss, args=(aid, row.index, gone.code, gone.detail, True),
                        help="Restore this flag")
+
+
+def _flag_line():
+    """A flag's text, as wide as the line allows, and a button of its own width after it."""
+    line = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    return line.container(width="stretch"), line.container(width="content")
 
 
 def history(article: Article, target) -> None:
@@ -329,11 +373,12 @@ def summary_panel(article: Article) -> None:
         decision_bar(for_summary(article.id, None), BoxLook("Summary", 160), None, None)
         return
     st.caption(md(view.caption))
+    # The editor first: its flags, diff and sources follow, so it is always in view.
+    text = decision_bar(for_summary(article.id, view), BoxLook("Summary", 200), None,
+                        article.undoable("summary"))
     for flag in view.flags:
         title, why = describe(flag.code)
         st.markdown(f":orange[⚑ **{md(title)}**]: {md(flag.detail)}", help=why)
-    text = decision_bar(for_summary(article.id, view), BoxLook("Summary", 200), None,
-                        article.undoable("summary"))
     if view.text and changed(tokens := word_diff(view.text, text)):
         st.markdown(diff_markdown(tokens))
     if view.note:

@@ -108,6 +108,21 @@ def fill_box(box_key: str, text: str) -> None:
         refocus()
 
 
+def redraw_decided() -> None:
+    """End a decision's callback: redraw the article and the sidebar's article list, whose
+    labels count decisions (a click in the article's fragment otherwise redraws it alone).
+
+    Raises Streamlit's rerun signal, so it comes last; without a list drawn (none listed in
+    this session yet) the click's own redraw stands.
+    """
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.rerun([state.ARTICLE_FRAGMENT, state.LIST_FRAGMENT])
+    except StreamlitAPIException:
+        return
+
+
 def refocus() -> None:
     """Give the open segment's editor the focus again once it is drawn (after a button)."""
     st.session_state.pop(state.FOCUSED, None)

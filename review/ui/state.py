@@ -37,6 +37,11 @@ FOCUSED = "focused_box"  # the editor that last took the focus; a new one takes 
 REFOCUS = "refocus"  # counts the times the same editor took the focus back after a button
 REPLACE = "replace_pending"  # the second step waiting for a "replace the correction" answer
 CONFLICTS = "conflicts"  # ARTICLE:TARGET -> this tab's text refused because another decided
+DRAWN = "drawn"  # times the article page was drawn to its end (review.ui.page.drawn_mark)
+
+# Fragment keys (not session state): a decision redraws both (session.redraw_decided).
+ARTICLE_FRAGMENT = "article-page"  # the open article (review.ui.page.article_page)
+LIST_FRAGMENT = "article-list"  # the sidebar's article list (app.article_list)
 
 # -- dialogs and jobs ---------------------------------------------------------------------------
 # Set while a dialog (the glossary) is open: a redraw of the whole app would leave it stale
