@@ -20,7 +20,7 @@ from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, state
 from review.ui.rows import SegmentRow, SummaryView
 from review.ui.conflict import conflict_panel, refused, settled
-from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, redraw_decided,
+from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, counts_changed,
                                reviewer, server_drafts, show_flash)
 
 
@@ -178,7 +178,7 @@ def on_confirm(subject: Subject, then: int | None) -> None:
         drafts().pop(subject.box_key, None)  # decided: nothing left to keep
         if action != "keep":
             _sync_repetitions(subject)
-            redraw_decided()
+            counts_changed()
 
 
 def on_reject(subject: Subject, then: int | None) -> None:
@@ -186,7 +186,7 @@ def on_reject(subject: Subject, then: int | None) -> None:
         go(subject.article_id, then)
         if subject.status in APPROVED:
             _sync_repetitions(subject)
-        redraw_decided()
+        counts_changed()
 
 
 def on_replace(then: int | None) -> None:
@@ -195,7 +195,7 @@ def on_replace(then: int | None) -> None:
     if asked and _decide(asked["subject"], asked["action"], None, replace=True):
         go(asked["subject"].article_id, then)
         _sync_repetitions(asked["subject"])  # it replaced a correction
-        redraw_decided()
+        counts_changed()
 
 
 def on_keep_mine(subject: Subject, mine: str) -> None:
@@ -203,14 +203,14 @@ def on_keep_mine(subject: Subject, mine: str) -> None:
     if _decide(subject, "correct", mine):
         settled(subject.where)
         _sync_repetitions(subject)
-        redraw_decided()
+        counts_changed()
 
 
 def on_undo(subject: Subject) -> None:
     if guarded(subject.where, lambda: actions.undo(
             ArticleStore(), subject.article_id, subject.target, reviewer(), subject.revision)):
         _sync_repetitions(subject)
-        redraw_decided()
+        counts_changed()
 
 
 def _decide(subject: Subject, action: str, text: str | None, replace: bool = False) -> bool:

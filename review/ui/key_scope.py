@@ -17,6 +17,10 @@ It reads no page text; it clicks only buttons found by their widget keys.
 """
 from __future__ import annotations
 
+import json
+
+from review.ui.keyboard import css_class
+
 # Wrapped in a function: a script's top-level names are the page's globals. No '<' before a
 # letter anywhere: Streamlit's sanitizer drops such a script.
 _JS = """
@@ -64,7 +68,7 @@ _JS = """
   var pump = function () {
     if (keys.busy || !keys.queue.length) { return; }
     var cur = current();
-    if (!cur || settling()) {
+    if (!cur || settling() || listing()) {
       if (!keys.waiting) { keys.waiting = Date.now(); }
       if (Date.now() - keys.waiting > GIVE_UP) { keys.queue = []; keys.waiting = null; return; }
       setTimeout(pump, POLL);
@@ -80,14 +84,37 @@ _JS = """
     target.click();
     setTimeout(watch, POLL);
   };
-  // How many times the article has been drawn to its end (its last element says), or -1.
-  var drawn = function () {
-    var marks = document.querySelectorAll('[class*="st-key-drawn-"]');
+  // How many times a part was drawn to its end (its last element, keyed NAME-COUNT, says);
+  // -1 while it is being drawn again.
+  var count = function (name) {
+    var marks = document.querySelectorAll('[class*="st-key-' + name + '-"]');
+    var pattern = new RegExp("st-key-" + name + "-([0-9]+)");
     for (var i = 0; i !== marks.length; i++) {
-      var found = /st-key-drawn-([0-9]+)/.exec(marks[i].className);
+      var found = pattern.exec(marks[i].className);
       if (found && !marks[i].closest('[data-stale="true"]')) { return parseInt(found[1], 10); }
     }
     return -1;
+  };
+  var drawn = function () { return count("drawn"); };
+  // The page asks the sidebar's list to redraw (its counts changed), once the open editor has
+  // the focus back (the reviewer waits for that, not for the list). No key is applied until
+  // the list is drawn again: a click while it redraws could be lost.
+  keys.redrawList = function (button) {
+    var wait = keys.listing = {count: count("listed"), since: Date.now()};
+    var press = function () {
+      var el = document.activeElement;
+      var settled = el && el.tagName === "TEXTAREA" && el.closest('[class*="st-key-current-"]');
+      if (!settled && Date.now() - wait.since < 300) { setTimeout(press, POLL); return; }
+      button.click();
+    };
+    press();
+  };
+  var listing = function () {
+    var wait = keys.listing;
+    if (wait && (count("listed") > wait.count || Date.now() - wait.since > GIVE_UP)) {
+      keys.listing = wait = null;
+    }
+    return wait !== null && wait !== undefined;
   };
   // Until the page has answered the click: drawn to its end again.
   var watch = function () {
@@ -138,3 +165,12 @@ _JS = """
 """
 
 SCRIPT = f"<script>{_JS}</script>"
+
+
+def redraw_list_script(button_key: str) -> str:
+    """A script that presses the sidebar list's hidden redraw button (widget key
+    ``button_key``) once, through the key queue so no key is applied meanwhile."""
+    selector = json.dumps(f".{css_class(button_key)} button")
+    return ("<script>(function () { var b = document.querySelector(%s); if (!b) { return; }"
+            " if (window.__reviewKeys) { window.__reviewKeys.redrawList(b); } else { b.click(); }"
+            " })();</script>" % selector)

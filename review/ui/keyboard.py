@@ -87,7 +87,8 @@ CSS = """<style>
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-summary-panel > * { flex-shrink: 0; }
-.st-key-focus-script, .st-key-keys-script, [class*="st-key-drawn-"] { display: none; }
+.st-key-focus-script, .st-key-keys-script, [class*="st-key-drawn-"], [class*="st-key-listed-"],
+.st-key-refresh_list { display: none; }
 @media (max-height: 900px) {
   [class*="st-key-row-"] [data-testid="stMarkdownContainer"] p { -webkit-line-clamp: 1; }
   [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p,
@@ -111,7 +112,7 @@ _FOCUS = """
     // A dialog (the glossary) has the reviewer's attention: never take the focus from it.
     if (document.querySelector('[role="dialog"]')) { return; }
     var box = document.querySelector("." + key + " textarea");
-    if (!box || !ready()) { if (tries++ < 100) { setTimeout(focus, 30); } return; }
+    if (!box || !ready()) { if (tries++ < 300) { setTimeout(focus, 10); } return; }
     box.scrollIntoView({block: "center"});
     box.focus({preventScroll: true});
     box.setSelectionRange(box.value.length, box.value.length);
@@ -134,3 +135,4 @@ def focus_script(container_key: str, nonce: int) -> str:
     """
     return (f"<script>/* {int(nonce)} */"
             f"{_FOCUS % json.dumps(css_class(container_key))}</script>")
+

@@ -16,12 +16,12 @@ from review.diff import changed, diff_markdown, word_diff
 from review.errors import ReviewError
 from review.listing import ArticleEntry
 from review.store import ArticleStore
-from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
-                       state, translate_bar)
+from review.ui import (actions, jobs_panel, key_scope, keyboard, listing, memory_panel,
+                       navigation, rows, state, translate_bar)
 from review.ui.markup import german_with_terms
 from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
 from review.ui.done_cue import done_cue
-from review.ui.session import (drafts, fill_box, flash, go, guarded, md, redraw_decided,
+from review.ui.session import (drafts, fill_box, flash, go, guarded, md, counts_changed,
                                refocus, reviewer, server_drafts, show_flash, write_url)
 
 WINDOW = 60  # rows drawn at once around the open one: a long article stays as fast as a short
@@ -33,7 +33,7 @@ def on_dismiss(article_id: str, index: int, code: str, detail: str, restore: boo
     refocus()  # the reviewer goes on typing where they were
     if guarded(f"{article_id}:{index}", lambda: actions.dismiss(
             ArticleStore(), article_id, index, code, detail, reviewer(), restore)):
-        redraw_decided()  # the article list counts flags
+        counts_changed()  # the article list counts flags
 
 
 def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None:
@@ -44,7 +44,7 @@ def on_accept_unflagged(article_id: str, targets: list[tuple[int, int]]) -> None
     late = f"; {stale} changed in another tab and were left for you" if stale else ""
     flash("top", "success", f"Accepted {done} unflagged segments{late}.")
     st.session_state.pop(state.current(article_id), None)  # open the first one still pending
-    redraw_decided()
+    counts_changed()
 
 
 def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
@@ -62,7 +62,7 @@ def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
 
 # -- the page -----------------------------------------------------------------------------------
 
-@st.fragment(key=state.ARTICLE_FRAGMENT)
+@st.fragment
 def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> None:
     """One article: header, toolbar, segments with the current one open, summary panel."""
     try:
@@ -88,10 +88,13 @@ def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> No
 
 def drawn_mark() -> None:
     """The page's last element, counting its drawings: a key pressed while the page answers
-    the one before waits for a higher count (review.ui.key_scope)."""
+    the one before waits for a higher count (review.ui.key_scope). After a click that changed
+    the sidebar list's counts, it also presses the list's hidden redraw button."""
     count = st.session_state[state.DRAWN] = st.session_state.get(state.DRAWN, 0) + 1
+    stale = st.session_state.pop(state.LIST_STALE, False)
     with st.container(key=f"drawn-{count}"):
-        st.html("<span></span>")
+        st.html(key_scope.redraw_list_script(state.REFRESH_LIST) if stale else "<span></span>",
+                unsafe_allow_javascript=stale)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

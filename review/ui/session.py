@@ -108,19 +108,13 @@ def fill_box(box_key: str, text: str) -> None:
         refocus()
 
 
-def redraw_decided() -> None:
-    """End a decision's callback: redraw the article and the sidebar's article list, whose
-    labels count decisions (a click in the article's fragment otherwise redraws it alone).
+def counts_changed() -> None:
+    """Say that a click changed what the sidebar's article list counts (decisions, flags).
 
-    Raises Streamlit's rerun signal, so it comes last; without a list drawn (none listed in
-    this session yet) the click's own redraw stands.
+    The article page redraws the list right after drawing itself (``page.drawn_mark``), so
+    the next editor never waits for it: a decision reruns only the article's fragment.
     """
-    from streamlit.errors import StreamlitAPIException
-
-    try:
-        st.rerun([state.ARTICLE_FRAGMENT, state.LIST_FRAGMENT])
-    except StreamlitAPIException:
-        return
+    st.session_state[state.LIST_STALE] = True
 
 
 def refocus() -> None:
