@@ -1,7 +1,7 @@
 """TMX in and out of the memory.
 
-Import reads TMX 1.4b (older versions' ``lang`` attribute too) with ElementTree's iterparse,
-one ``<tu>`` at a time, so a 100,000-unit file needs little memory. German is any ``de`` or
+Import reads TMX 1.4b (older versions' ``lang`` attribute too) with expat, streaming one
+``<tu>`` at a time, so a 100,000-unit file needs little memory. German is any ``de`` or
 ``de-*`` language code (de-DE, de-AT, de-CH, de_DE..., any case), English any ``en`` or
 ``en-*``; a ``<tu>`` lacking either side is skipped and counted. Inline markup is reduced to
 text: ``<hi>`` keeps its text; ``<bpt>``, ``<ept>``, ``<ph>``, ``<it>`` and ``<ut>`` hold
@@ -11,15 +11,17 @@ of the sentence, and pasted in place it would garble the sentence for matching. 
 runs become one space.
 
 The whole file is parsed before the memory is touched, so a broken or foreign file is refused
-with one line and leaves the memory files as they were. A file that declares XML entities
-(``<!ENTITY`` in its DOCTYPE) is refused before parsing, as entity expansion can exhaust
-memory ("billion laughs"); defusedxml is not needed for that.
+with one line and leaves the memory files as they were. The parser itself (expat, fed the file
+in chunks) refuses what could exhaust memory or change what the file says, as soon as it is
+seen: any entity declaration ("billion laughs") and any internal DTD subset, wherever the
+DOCTYPE stands; a file over MAX_FILE_BYTES (checked before parsing); a ``<tu>`` or ``<seg>``
+over MAX_UNIT_CHARS or MAX_SEGMENT_CHARS (counted as the text arrives); elements nested deeper
+than MAX_DEPTH. A DOCTYPE naming only an external DTD is fine: the DTD is never read.
 
 Export writes every memory unit (store and imported) as TMX 1.4b, de-DE → en-US.
 """
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,10 +36,17 @@ NEED_GERMAN = "need German (de, de-DE, de-AT, de-CH)"
 NEED_ENGLISH = "need English (en, en-GB, en-US...)"
 CODES = {"bpt", "ept", "ph", "it", "ut", "sub"}  # native codes: dropped with their content
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-HEAD_BYTES = 1 << 20  # the prolog (and any DOCTYPE) is looked for in the first MiB
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_ROOT_START = re.compile(r"<[^?!]")
-_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+_XML_LANG = XML_LANG[1:]  # as expat names it, with "}" as the namespace separator
+HEAD_BYTES = 4096  # enough to tell text from binary before parsing
+CHUNK_BYTES = 1 << 16  # what the parser is fed at a time
+# A vendor memory of 100,000 units is some 40 MB of TMX; a bigger file is a dump, and the
+# memory keeps every unit in one file that each lookup loads.
+MAX_FILE_BYTES = 200_000_000
+# Ten times the longest segment an article is cut into (review.segment.MAX_SEGMENT_CHARS):
+# room for paragraph-level memories; anything longer hardly matches a segment.
+MAX_SEGMENT_CHARS = 10_000
+MAX_UNIT_CHARS = 100_000  # all text in one <tu>: a German and an English side and some others
+MAX_DEPTH = 64  # tmx/body/tu/tuv/seg is 5 deep; inline markup rarely nests more than a few
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,8 @@ def import_tmx(store, path) -> int:
 
     BadInputError (one line naming the file and what was found) and the memory unchanged when
     the file is missing, empty, binary, not XML, not TMX, has no German or no English side,
-    or declares entities; CorruptMemoryError when the memory file itself is unreadable.
+    declares entities or an internal DTD subset, is over a size limit (file, unit, segment)
+    or nests too deeply; CorruptMemoryError when the memory file itself is unreadable.
     """
     return import_tmx_report(store, path).added
 
@@ -88,45 +98,197 @@ def read_tmx(path) -> tuple[list[Unit], int]:
     """(units, number of <tu> skipped) from a TMX file; BadInputError if it is not usable."""
     path = Path(path)
     _check_file(path)
-    origin = f"{TMX_PREFIX}{path.name}"
-    units: list[Unit] = []
-    skipped = 0
-    languages: dict[str, str] = {}  # lower-cased code -> as first written
-    try:
-        root = parent = None
-        for event, elem in ET.iterparse(str(path), events=("start", "end")):
-            if root is None:
-                root = elem
-                if _local(elem.tag) != "tmx":
-                    raise BadInputError(f"{path}: not a TMX file (its root element is "
-                                        f"<{_local(elem.tag)}>); give a TMX 1.4b file")
-                continue
-            if event == "start":
-                if _local(elem.tag) == "body":
-                    parent = elem
-                continue
-            if _local(elem.tag) != "tu":
-                continue
-            unit = _unit(elem, origin, languages)
-            if unit is None:
-                skipped += 1
-            else:
-                units.append(unit)
-            elem.clear()
-            if parent is not None:
-                parent.clear()  # drop finished units: memory stays flat on big files
-    except ET.ParseError as err:
-        raise BadInputError(f"{path}: not well-formed XML ({err}); give a TMX 1.4b "
-                            "file") from None
-    except OSError as err:
-        raise BadInputError(f"{path}: cannot read ({err.strerror or err})") from None
-    kinds = {_language(code) for code in languages}
-    found = f"found languages: {', '.join(languages.values()) or 'none'}"
+    reader = _parse(path)
+    from review.terminal import printable
+
+    kinds = {_language(code) for code in reader.languages}
+    codes = ", ".join(printable(code) for code in reader.languages.values())
+    found = f"found languages: {codes or 'none'}"
     if "de" not in kinds:
         raise BadInputError(f"{path}: no German side; {found}; {NEED_GERMAN}")
     if "en" not in kinds:
         raise BadInputError(f"{path}: no English side; {found}; {NEED_ENGLISH}")
-    return units, skipped
+    return reader.units, reader.skipped
+
+
+def _parse(path: Path) -> _Reader:
+    """The file fed to expat in chunks; BadInputError for what is not well-formed, too big or
+    declares entities, as soon as the parser sees it."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    reader = _Reader(path, parser)
+    fed = 0
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                fed += len(chunk)
+                if fed > MAX_FILE_BYTES:  # grown since it was measured
+                    raise _too_big(path, fed)
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as err:
+        raise BadInputError(f"{path}: not well-formed XML ({err}); give a TMX 1.4b "
+                            "file") from None
+    except OSError as err:
+        raise BadInputError(f"{path}: cannot read ({err.strerror or err})") from None
+    return reader
+
+
+class _Reader:
+    """Expat's handlers for one TMX file: the units, one <tu> at a time, and the languages
+    seen; refuses entities, internal DTD subsets, oversized text and deep nesting at once."""
+
+    def __init__(self, path: Path, parser):
+        from xml.parsers import expat
+
+        self.path, self.parser = path, parser
+        self.origin = f"{TMX_PREFIX}{path.name}"
+        self.units: list[Unit] = []
+        self.skipped = 0  # <tu> without a German or an English side
+        self.languages: dict[str, str] = {}  # lower-cased code -> as first written
+        self.depth = 0
+        self.unit: _OpenUnit | None = None
+        self.internal_subset = False
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.buffer_text = True
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.EndDoctypeDeclHandler = self.end_doctype
+        parser.EntityDeclHandler = self.entity
+        parser.SkippedEntityHandler = self.skipped_entity
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+
+    def doctype(self, name, system_id, public_id, has_internal_subset) -> None:
+        self.internal_subset = bool(has_internal_subset)
+
+    def end_doctype(self) -> None:
+        if self.internal_subset:
+            raise BadInputError(f"{self.path}: has an internal DTD subset (<!DOCTYPE tmx "
+                                "[...]>); refused because its declarations can change what "
+                                "the file says; remove the DOCTYPE's internal subset")
+
+    def entity(self, *declaration) -> None:
+        raise BadInputError(f"{self.path}: declares XML entities (<!ENTITY in its DOCTYPE); "
+                            "refused because entity expansion can exhaust memory; remove the "
+                            "DOCTYPE's internal subset")
+
+    def skipped_entity(self, name, is_parameter_entity) -> None:
+        """A reference to an entity nobody declared (expat lets it pass after an external
+        DOCTYPE): refused as ElementTree did."""
+        sign = "%" if is_parameter_entity else "&"
+        raise BadInputError(f"{self.path}: not well-formed XML (undefined entity {sign}{name};: "
+                            f"line {self.parser.CurrentLineNumber}, column "
+                            f"{self.parser.CurrentColumnNumber}); give a TMX 1.4b file")
+
+    def start(self, name: str, attrs: dict) -> None:
+        self.depth += 1
+        tag = _local(name)
+        if self.depth > MAX_DEPTH:
+            raise self._refusal(f"elements nested more than {MAX_DEPTH} deep",
+                                "give a TMX file whose inline markup nests less deeply")
+        if self.depth == 1 and tag != "tmx":
+            raise BadInputError(f"{self.path}: not a TMX file (its root element is <{tag}>); "
+                                "give a TMX 1.4b file")
+        if self.unit is not None:
+            self.unit.start(tag, attrs, self.depth, self.languages)
+        elif tag == "tu":
+            self.unit = _OpenUnit(attrs, self.depth)
+
+    def end(self, name: str) -> None:
+        unit = self.unit
+        if unit is not None and self.depth == unit.depth:
+            self.unit = None
+            done = unit.finished(self.origin)
+            if done is None:
+                self.skipped += 1
+            else:
+                self.units.append(done)
+        elif unit is not None:
+            unit.end(self.depth)
+        self.depth -= 1
+
+    def text(self, data: str) -> None:
+        """Count text in a unit as it arrives; keep a wanted segment's."""
+        unit = self.unit
+        if unit is None:
+            return  # outside any <tu>: nothing is kept, MAX_FILE_BYTES bounds it
+        unit.chars += len(data)
+        if unit.seg_depth is not None:
+            unit.seg_chars += len(data)
+            if unit.seg_chars > MAX_SEGMENT_CHARS:
+                raise self._refusal(f"a <seg> over the limit of {MAX_SEGMENT_CHARS:,} "
+                                    "characters for one segment",
+                                    "split that segment or remove its unit")
+            if unit.kind is not None and unit.code_depth is None:
+                unit.parts.append(data)
+        if unit.chars > MAX_UNIT_CHARS:
+            raise self._refusal(f"a <tu> over the limit of {MAX_UNIT_CHARS:,} characters for "
+                                "one unit", "split that unit or remove it")
+
+    def _refusal(self, what: str, fix: str) -> BadInputError:
+        return BadInputError(f"{self.path}: {what} (line {self.parser.CurrentLineNumber}); "
+                             f"{fix}")
+
+
+class _OpenUnit:
+    """One <tu> being read: the text of its first German and first English segment.
+
+    Inline markup is reduced to text: <hi> (and unknown markup) keeps its text, native codes
+    (CODES) are dropped with their content, what follows them is kept.
+    """
+
+    def __init__(self, attrs: dict, depth: int):
+        self.attrs, self.depth = attrs, depth
+        self.sides: dict[str, str] = {}
+        self.chars = 0  # all text in the unit so far
+        self.tuv_depth: int | None = None
+        self.kind: str | None = None  # the open <tuv>'s side, while its text is wanted
+        self.seg_seen = False  # the open <tuv>'s first <seg> is read: later ones are ignored
+        self.seg_depth: int | None = None
+        self.seg_chars = 0
+        self.code_depth: int | None = None  # the outermost native code open in the <seg>
+        self.parts: list[str] = []
+
+    def start(self, tag: str, attrs: dict, depth: int, languages: dict[str, str]) -> None:
+        if depth == self.depth + 1:
+            if tag == "tuv":
+                self._open_tuv(attrs, depth, languages)
+        elif self.seg_depth is not None:
+            if tag in CODES and self.code_depth is None:
+                self.code_depth = depth
+        elif (tag == "seg" and self.tuv_depth is not None and depth == self.tuv_depth + 1
+              and not self.seg_seen):
+            self.seg_depth, self.seg_chars, self.parts = depth, 0, []
+
+    def _open_tuv(self, attrs: dict, depth: int, languages: dict[str, str]) -> None:
+        self.tuv_depth, self.seg_seen, self.kind = depth, False, None
+        code = (attrs.get(_XML_LANG) or attrs.get("lang") or "").strip()
+        if code:
+            languages.setdefault(code.lower(), code)
+            kind = _language(code)
+            self.kind = kind if kind not in self.sides else None
+
+    def end(self, depth: int) -> None:
+        if depth == self.code_depth:
+            self.code_depth = None
+        elif depth == self.seg_depth:
+            text = collapse_spaces("".join(self.parts))
+            if self.kind is not None and text:
+                self.sides[self.kind] = text
+            self.seg_depth, self.seg_seen, self.parts = None, True, []
+        elif depth == self.tuv_depth:
+            self.tuv_depth = self.kind = None
+
+    def finished(self, origin: str) -> Unit | None:
+        """The unit, or None when it lacks a German or an English side."""
+        if "de" not in self.sides or "en" not in self.sides:
+            return None
+        attrs = self.attrs
+        when = attrs.get("changedate") or attrs.get("creationdate")
+        return Unit(self.sides["de"], self.sides["en"], origin,
+                    attrs.get("changeid") or attrs.get("creationid") or None, _iso(when))
 
 
 def export_tmx(store, path) -> int:
@@ -176,13 +338,16 @@ def tmx_document(units: list[Unit]) -> str:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse, in one line, what is not worth parsing: missing, empty, binary, not XML,
-    or declaring entities."""
+    """Refuse, in one line, what is not worth parsing: missing, empty, too big, binary or not
+    XML."""
     if not path.exists():
         raise BadInputError(f"{path}: no such file; give a TMX 1.4b file")
     if path.is_dir():
         raise BadInputError(f"{path}: is a folder; give a TMX 1.4b file")
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _too_big(path, size)
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as err:
@@ -194,12 +359,11 @@ def _check_file(path: Path) -> None:
         start = text[:20].encode("unicode_escape").decode("ascii")
         raise BadInputError(f"{path}: not XML (it starts with {start!r}); give a TMX 1.4b "
                             "file")
-    prolog = _COMMENT.sub("", text)
-    root = _ROOT_START.search(prolog)
-    if _ENTITY.search(prolog[:root.start()] if root else prolog):
-        raise BadInputError(f"{path}: declares XML entities (<!ENTITY in its DOCTYPE); refused "
-                            "because entity expansion can exhaust memory; remove the DOCTYPE's "
-                            "internal subset")
+
+
+def _too_big(path: Path, size: int) -> BadInputError:
+    return BadInputError(f"{path}: {size:,} bytes, over the {MAX_FILE_BYTES / 1e6:g} MB limit "
+                         "for one TMX file; split it into smaller files")
 
 
 def _decode_head(path: Path, head: bytes) -> str:
@@ -214,39 +378,6 @@ def _decode_head(path: Path, head: bytes) -> str:
     if b"\x00" in head:
         raise BadInputError(f"{path}: binary data, not XML; give a TMX 1.4b file")
     return head.decode("utf-8", errors="replace")
-
-
-def _unit(tu: ET.Element, origin: str, languages: dict[str, str]) -> Unit | None:
-    sides: dict[str, str] = {}
-    for tuv in tu:
-        if _local(tuv.tag) != "tuv":
-            continue
-        code = (tuv.get(XML_LANG) or tuv.get("lang") or "").strip()
-        if not code:
-            continue
-        languages.setdefault(code.lower(), code)
-        kind = _language(code)
-        if kind is None or kind in sides:
-            continue
-        seg = next((child for child in tuv if _local(child.tag) == "seg"), None)
-        text = collapse_spaces(_text(seg)) if seg is not None else ""
-        if text:
-            sides[kind] = text
-    if "de" not in sides or "en" not in sides:
-        return None
-    when = tu.get("changedate") or tu.get("creationdate")
-    return Unit(sides["de"], sides["en"], origin,
-                tu.get("changeid") or tu.get("creationid") or None, _iso(when))
-
-
-def _text(elem: ET.Element) -> str:
-    """The element's sentence text: <hi> (and unknown markup) kept, native codes dropped."""
-    parts = [elem.text or ""]
-    for child in elem:
-        if _local(child.tag) not in CODES:
-            parts.append(_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
 
 
 def _language(code: str) -> str | None:
