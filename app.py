@@ -16,7 +16,7 @@ from review.ui import (actions, draft_sink, jobs_panel, key_scope, keyboard, lis
                        overview_page, page, state)
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.models import allowed_choice
-from review.ui.session import flash, md, read_url, settings, show_flash
+from review.ui.session import flash, md, read_url, reviewer, settings, show_flash
 
 PAGE = 25  # articles listed in the sidebar at once
 
@@ -79,6 +79,10 @@ def sidebar_reviewer() -> None:
     st.text_input("Reviewer name", key=state.REVIEWER, placeholder="required before deciding",
                   help="Recorded with every decision; kept in the page address (&reviewer=), "
                        "so it survives a reload.")
+    try:
+        reviewer()
+    except ReviewError as err:  # said at once, not first at the next click
+        st.caption(md(str(err)))
 
 
 def pick_article(entries: list[listing.ArticleEntry]) -> str | None:

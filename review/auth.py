@@ -7,8 +7,12 @@ reviewers give a name and the shared password. With neither, the app is open.
 Failed logins are throttled per reviewer name and per client address across all browser
 sessions of the process: each failure makes the next attempt wait longer (1, 2, 4, ... s), and
 ``LOCKOUT_AFTER`` failures in a row lock that name or address out for ``LOCKOUT_SECONDS``.
-The counters live in memory (a module-level dict under a lock): they are per process and
-start afresh when the app restarts.
+An attempt is counted, under the lock, as soon as it passes the throttle, so simultaneous
+sign-ins never check more than ``LOCKOUT_AFTER`` passwords. The counters live in memory (a
+module-level dict under a lock): they are per process and start afresh when the app restarts.
+
+Reviewer names are data shown to other reviewers: ``check_name`` is the one rule for every
+place a name enters (sign-in, users file, links, the sidebar, the CLI, the store).
 """
 from __future__ import annotations
 
@@ -21,11 +25,12 @@ import secrets
 import sys
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from review.errors import ReviewError
+from review.errors import BadInputError, ReviewError
 
 PASSWORD_ENV = "REVIEW_PASSWORD"
 USERS_ENV = "REVIEW_USERS_FILE"
@@ -39,6 +44,12 @@ MAX_DELAY = 60.0
 LOCKOUT_AFTER = 5
 LOCKOUT_SECONDS = 15 * 60.0
 FORGET_AFTER = 60 * 60.0  # failures older than this no longer count
+NAME_MAX = 80  # characters in a reviewer name
+# Markup in Markdown or HTML (links, images, code, tags, LaTeX, directives), and ':' (the
+# users file's separator). Plain names ("Anna-Lena Müller", "O'Brien", "anna_s") pass.
+NAME_MARKUP = "<>[]()`*~#|\\{}$:"
+# Control and format characters, line and paragraph separators, unassigned code points.
+_NOT_TEXT = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +60,10 @@ class AuthConfigError(ReviewError):
 
 class LoginError(ReviewError):
     """A wrong name or password."""
+
+
+class BadNameError(LoginError, BadInputError):
+    """A reviewer name that is empty, too long, or holds control characters or markup."""
 
 
 def mode(env: Mapping[str, str] | None = None) -> str:
@@ -65,7 +80,7 @@ def hash_password(password: str, salt: bytes) -> bytes:
 
 def make_line(name: str, password: str, salt: bytes | None = None) -> str:
     """One users-file line for ``name``; a fresh random salt unless one is given."""
-    name = _clean_name(name)
+    name = check_name(name)
     if not password:
         raise LoginError("empty password: choose a password for the reviewer")
     salt = salt if salt is not None else secrets.token_bytes(SALT_BYTES)
@@ -97,7 +112,42 @@ def _parse_line(line: str, where: str) -> tuple[str, bytes, bytes]:
     except (ValueError, IndexError):
         raise AuthConfigError(f"{where}: expected name:salt_hex:pbkdf2_sha256_hex; make lines "
                               "with `python -m review.auth hash NAME`") from None
+    try:
+        check_name(name)
+    except BadNameError as err:
+        raise AuthConfigError(f"{where}: {err}") from None
     return name, salt, digest
+
+
+def check_name(name: str | None) -> str:
+    """``name`` without surrounding spaces, if it is a plain reviewer name; else BadNameError.
+
+    A name is recorded with decisions and shown to other reviewers, so it must be one line of
+    text: not empty, at most ``NAME_MAX`` characters, no control characters or line breaks,
+    and none of the markup characters ``NAME_MARKUP``.
+    """
+    name = (name or "").strip()
+    problem = _name_problem(name)
+    if problem:
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        raise BadNameError(f"reviewer name {shown!r} {problem}; give a plain name such as "
+                           "anna or Anna Schmidt")
+    return name
+
+
+def _name_problem(name: str) -> str | None:
+    """What is wrong with a stripped name, or None."""
+    if not name:
+        return "is empty"
+    if len(name) > NAME_MAX:
+        return f"is longer than {NAME_MAX} characters"
+    odd = next((c for c in name if unicodedata.category(c) in _NOT_TEXT), None)
+    if odd is not None:
+        return f"holds a control character or line break (U+{ord(odd):04X})"
+    markup = next((c for c in name if c in NAME_MARKUP), None)
+    if markup is not None:
+        return f"holds the markup character {markup!r} (none of {NAME_MARKUP} is allowed)"
+    return None
 
 
 @dataclass
@@ -105,6 +155,7 @@ class _Failures:
     count: int = 0
     last: float = 0.0  # monotonic time of the last failure
     not_before: float = 0.0  # no attempt before this monotonic time
+    checking: int = 0  # attempts past the throttle whose password is being checked now
 
 
 _throttle_lock = threading.Lock()
@@ -128,16 +179,16 @@ def _who(name: str, client: str | None) -> str:
     return f"name {name!r} from {client or 'local/unknown address'}"
 
 
-def _refuse_if_throttled(name: str, client: str | None) -> None:
+def _begin_attempt(name: str, client: str | None) -> None:
+    """Refuse a throttled attempt, else count it as being checked: one step under the lock,
+    so simultaneous sign-ins cannot all pass the throttle before any failure is recorded.
+    Attempts being checked count towards ``LOCKOUT_AFTER`` as if they had failed."""
     now = _clock()
     with _throttle_lock:
-        wait = 0.0
-        for key in _keys(name, client):
-            record = _failures.get(key)
-            if record is not None and now - record.last > FORGET_AFTER:
-                del _failures[key]
-            elif record is not None:
-                wait = max(wait, record.not_before - now)
+        wait = max([_wait(key, now) for key in _keys(name, client)], default=0.0)
+        if wait <= 0:
+            for key in _keys(name, client):
+                _failures.setdefault(key, _Failures()).checking += 1
     if wait > 0:
         until = time.strftime("%H:%M:%S", time.localtime(time.time() + wait))
         seconds = math.ceil(wait)
@@ -146,30 +197,52 @@ def _refuse_if_throttled(name: str, client: str | None) -> None:
                          f"{seconds} s (after {until})")
 
 
-def _record_failure(name: str, client: str | None) -> None:
-    now = _clock()
+def _wait(key: tuple[str, str], now: float) -> float:
+    """Seconds before ``key`` may try again (0 or less: now); under the lock."""
+    record = _failures.get(key)
+    if record is None:
+        return 0.0
+    if not record.checking and now - record.last > FORGET_AFTER:
+        del _failures[key]
+        return 0.0
+    wait = record.not_before - now
+    if record.checking and record.count + record.checking >= LOCKOUT_AFTER:
+        # the attempts left before a lockout are being checked now
+        wait = max(wait, FAILED_LOGIN_DELAY)
+    return wait
+
+
+def _end_attempt(name: str, client: str | None, ok: bool | None) -> None:
+    """The checked attempt's outcome, under the lock: a failure counts, a success clears the
+    name's record (only the name's: one good account must not clear a guessing address's
+    record), None (the check itself failed) only ends the attempt."""
+    now, count = _clock(), 0
     with _throttle_lock:
-        count = 0
         for key in _keys(name, client):
             record = _failures.setdefault(key, _Failures())
-            record.count += 1
-            record.last = now
-            if record.count >= LOCKOUT_AFTER:
-                record.not_before = now + LOCKOUT_SECONDS
-            else:
-                record.not_before = now + min(FAILED_LOGIN_DELAY * 2 ** (record.count - 1),
-                                              MAX_DELAY)
-            count = max(count, record.count)
-    log.warning("failed sign-in: %s (%d in a row)", _who(name, client), count)
-    if count >= LOCKOUT_AFTER:
+            record.checking = max(record.checking - 1, 0)
+            if ok is False:
+                count = max(count, _count_failure(record, now))
+            elif ok and key[0] == "name":
+                record.count, record.not_before = 0, 0.0
+            if not record.count and not record.checking:
+                del _failures[key]
+    if ok is False:
+        log.warning("failed sign-in: %s (%d in a row)", _who(name, client), count)
+    if ok is False and count >= LOCKOUT_AFTER:
         log.warning("sign-in locked out for %.0f s: %s after %d failures", LOCKOUT_SECONDS,
                     _who(name, client), count)
 
 
-def _record_success(name: str) -> None:
-    # Only the name's counter: one good account must not clear a guessing address's record.
-    with _throttle_lock:
-        _failures.pop(("name", name.casefold()), None)
+def _count_failure(record: _Failures, now: float) -> int:
+    """One more failure on ``record``: its wait grows, or it is locked out."""
+    record.count += 1
+    record.last = now
+    if record.count >= LOCKOUT_AFTER:
+        record.not_before = now + LOCKOUT_SECONDS
+    else:
+        record.not_before = now + min(FAILED_LOGIN_DELAY * 2 ** (record.count - 1), MAX_DELAY)
+    return record.count
 
 
 def login(name: str, password: str, env: Mapping[str, str] | None = None,
@@ -178,21 +251,24 @@ def login(name: str, password: str, env: Mapping[str, str] | None = None,
 
     ``client`` is the caller's address (``st.context.ip_address``); failures are throttled
     per name and per address across sessions, and a locked-out attempt is refused without
-    checking the password, with a message saying when to try again.
+    checking the password, with a message saying when to try again. With a shared password,
+    the name must pass ``check_name`` (it is recorded with decisions).
     """
     env = os.environ if env is None else env
     how = mode(env)
     if how == "open":
-        return _clean_name(name)
-    name = (name or "").strip()
-    _refuse_if_throttled(name, client)
-    ok = _check_user(name, password, env[USERS_ENV]) if how == "users" \
-        else _same(password, env[PASSWORD_ENV]) and bool(name)
+        return check_name(name)
+    name = check_name(name) if how == "password" else (name or "").strip()
+    _begin_attempt(name, client)
+    ok = None
+    try:
+        ok = _check_user(name, password, env[USERS_ENV]) if how == "users" \
+            else _same(password, env[PASSWORD_ENV])
+    finally:
+        _end_attempt(name, client, ok)
     if not ok:
-        _record_failure(name, client)
         _sleep(FAILED_LOGIN_DELAY)
         raise LoginError("wrong name or password: try again, or ask whoever runs the app")
-    _record_success(name)
     return name
 
 
@@ -237,13 +313,6 @@ def _same(given: str, expected: str) -> bool:
     # Hash first so compare_digest sees equal lengths and the length of the secret stays hidden.
     return hmac.compare_digest(hashlib.sha256(given.encode("utf-8")).digest(),
                                hashlib.sha256(expected.encode("utf-8")).digest())
-
-
-def _clean_name(name: str) -> str:
-    name = (name or "").strip()
-    if not name or ":" in name or "\n" in name:
-        raise LoginError(f"reviewer name {name!r}: give a non-empty name without ':'")
-    return name
 
 
 def _read_password() -> str:

@@ -19,9 +19,14 @@ def check_decision_args(action: str, reviewer: str, text: str | None) -> None:
                             "--correct 'The text.' (or use --reject)")
 
 
-def check_reviewer(reviewer: str) -> None:
+def check_reviewer(reviewer: str) -> str:
+    """The reviewer name without surrounding spaces; BadInputError (``auth.BadNameError``
+    for a name with control characters or markup, see ``auth.check_name``) otherwise."""
+    from review.auth import check_name
+
     if not reviewer or not reviewer.strip():
         raise BadInputError("reviewer name is empty; give your name, e.g. --reviewer alice")
+    return check_name(reviewer)
 
 
 def decide(article: Article, target: int | str, action: str, reviewer: str,

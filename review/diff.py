@@ -17,7 +17,11 @@ WORD_JOINER = "\u2060"
 # What GFM turns into links on its own: "://", "www." and the "@" of an e-mail address (the
 # joiner goes before the last character of each match).
 _AUTOLINK = re.compile(r":/|(?i:\bwww)\.|\w@")
-_INDENT = re.compile(r"(?<=\n)[ \t]+")  # only after a newline: diff tokens start mid-line
+# Line breaks: CommonMark ends a line at \r\n, \r or \n; \v, \f, NEL and the Unicode line and
+# paragraph separators break lines elsewhere, so spaces after any of them count as indentation.
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
+# Not at the start of the text: diff tokens start mid-line.
+_INDENT = re.compile(r"(?<=[\n\v\f\x85\u2028\u2029])[ \t]+")
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,10 @@ def escape_markdown(text: str) -> str:
     Backslash escapes do not stop everything: GFM still links bare URLs, ``www.`` hosts and
     e-mail addresses, so an invisible word joiner breaks those triggers; a line of ``=`` or
     ``-`` would make the line above a heading (``=`` is escaped too); and indented lines
-    would become code blocks, so their leading spaces become no-break spaces.
+    would become code blocks, so their leading spaces become no-break spaces (after any line
+    break: ``\r`` and ``\r\n`` become ``\n`` first).
     """
+    text = _CARRIAGE_RETURN.sub("\n", text)
     text = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], text)
     text = _INDENT.sub(lambda m: "\u00a0" * len(m.group(0).expandtabs(4)), text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")

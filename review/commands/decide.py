@@ -38,6 +38,7 @@ def command(article_id, segment, summary, reviewer, expected_revision, store, **
     """
     target = _target(segment, summary)
     action = _action(**choice)  # exactly one of --accept, --reject, --correct, --undo
+    reviewer = _reviewer(reviewer)
     from review import recheck
     from review.store import ArticleStore
 
@@ -56,17 +57,30 @@ def command(article_id, segment, summary, reviewer, expected_revision, store, **
 
 
 def _outcome(article, target: int | str, action: str) -> str:
-    """One line: the decision now in effect, and for an undo what it reverted."""
+    """One line: the decision now in effect, and for an undo what it reverted (a name stored
+    before names were checked is shown with its control characters escaped)."""
+    from review.terminal import printable
+
     owner = article.summary if target == "summary" else article.segment(target)
     label = "summary" if target == "summary" else f"segment {target}"
     decision = owner.decision
+    who = printable(decision.reviewer)
     if action != "undo":
-        return (f"{article.id} {label}: {decision.status} by {decision.reviewer} "
-                f"(revision {decision.revision})")
+        return f"{article.id} {label}: {decision.status} by {who} (revision {decision.revision})"
     undone = article.history[-1].before["status"]
-    now_in_effect = decision.status + (f" by {decision.reviewer}" if decision.reviewer else "")
+    now_in_effect = decision.status + (f" by {who}" if who else "")
     return (f"{article.id} {label}: undid {undone}, now {now_in_effect} "
             f"(revision {decision.revision})")
+
+
+def _reviewer(name: str) -> str:
+    """The --reviewer name if it passes ``decisions.check_reviewer``; else one line naming it."""
+    from review.decisions import check_reviewer
+
+    try:
+        return check_reviewer(name)
+    except BadInputError as err:
+        raise BadInputError(f"--reviewer: {err}") from None
 
 
 def _target(segment: int | None, summary: bool) -> int | str:

@@ -2,7 +2,10 @@
 
 Article text is escaped so that it renders as the words it is: ``<b>`` stays visible text,
 ``*stars*`` stay stars, and a line that starts with ``#`` or ``-`` does not turn into a
-heading or a list. Line breaks inside a text become Markdown hard breaks.
+heading or a list. Bare URLs, ``www.`` hosts and e-mail addresses are not turned into links:
+a backslash goes before the ':' of ``https://``, the '.' of ``www.`` and every '@' (it does
+not show in the rendered page). Line breaks inside a text become Markdown hard breaks;
+single-line fields (titles, names, dates) have theirs collapsed into spaces.
 """
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ _INLINE = re.compile(r"([\\`*_\[\]<#|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Significant only at the start of a line: quotes, lists, setext underlines.
 _LINE_START = re.compile(r"^([>+=-]|\d+(?=[.)]))")
+# What GFM links on its own: a scheme's "://", a "www." host, the "@" of an e-mail address;
+# the backslash goes before the ':', '.' or '@'.
+_AUTOLINK = re.compile(r"(?<=\w)(?=://)|(?<=\b[wW]{3})(?=\.)|(?=@)")
 _HARD_BREAK = "\\\n"
 
 
@@ -32,7 +38,7 @@ def summaries_md(articles: list[Article]) -> str:
         method = summary.method + (f", {summary.model}" if summary.model else "")
         parts.append(_heading(article))
         parts.append(_block(text) + "\n")
-        parts.append(f"*{escape_inline(method)} summary; {_byline(summary.decision)}*\n")
+        parts.append(f"*{escape_field(method)} summary; {_byline(summary.decision)}*\n")
     return "\n".join(parts)
 
 
@@ -48,9 +54,16 @@ def translations_md(articles: list[Article]) -> str:
 
 
 def escape_inline(text: str) -> str:
-    """Backslash-escape characters that would turn plain words into markup."""
+    """Backslash-escape characters that would turn plain words into markup or links."""
     text = _CONTROL.sub("", text)
-    return _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+    text = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
+    return _AUTOLINK.sub("\\\\", text)
+
+
+def escape_field(text: str) -> str:
+    """``escape_inline`` for a single-line field: every line break and run of spaces becomes
+    one space, so a name or title cannot start a heading, list or quote of its own."""
+    return escape_inline(" ".join(text.split()))
 
 
 def escape_line(line: str) -> str:
@@ -69,8 +82,8 @@ def _block(text: str, indent: str = "") -> str:
 
 
 def _heading(article: Article) -> str:
-    title = " ".join(article.title.split()) or article.id
-    return f"## {escape_inline(title)}\n\nArticle {_code(article.id)}\n"
+    return f"## {escape_field(article.title) or escape_field(article.id)}\n\n" \
+           f"Article {_code(article.id)}\n"
 
 
 def _code(text: str) -> str:
@@ -90,6 +103,6 @@ def _segment_item(seg, target: str) -> str:
 
 
 def _byline(decision: Decision) -> str:
-    who = escape_inline(decision.reviewer or "unknown reviewer")
-    when = f" on {escape_inline(decision.time)}" if decision.time else ""
+    who = escape_field(decision.reviewer or "") or "unknown reviewer"
+    when = f" on {escape_field(decision.time)}" if decision.time else ""
     return f"{decision.status} by {who}{when}"

@@ -21,7 +21,7 @@ from review.ui import actions, jobs_panel, keyboard, state
 from review.ui.rows import SegmentRow, SummaryView
 from review.ui.conflict import conflict_panel, refused, settled
 from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, counts_changed,
-                               reviewer, server_drafts, show_flash)
+                               reviewer, server_drafts, show_flash, usable_reviewer)
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def _buttons(subject: Subject, then: int | None, undoable: HistoryEntry | None) 
     _button(subject, "reject", "Reject", on_click=on_reject, args=(subject, then))
     _button(subject, "undo", "Undo", disabled=undoable is None, on_click=on_undo,
             args=(subject,),
-            help=None if undoable is None else f"Undo {undoable.action} by {undoable.reviewer}")
+            help=None if undoable is None else md(f"Undo {undoable.action} by {undoable.reviewer}"))
     if subject.machine is not None:
         _button(subject, "machine", "Machine text", type="tertiary", on_click=fill_box,
                 args=(subject.box_key, subject.machine),
@@ -173,7 +173,7 @@ def on_confirm(subject: Subject, then: int | None) -> None:
                                             st.session_state.get(subject.box_key))
     except ReviewError as err:
         return flash(subject.where, "error", str(err))
-    if action == "keep" or _decide(subject, action, text):
+    if action == "keep" or _decide(subject, action, text, then=then):
         go(subject.article_id, then)
         drafts().pop(subject.box_key, None)  # decided: nothing left to keep
         if action != "keep":
@@ -182,7 +182,7 @@ def on_confirm(subject: Subject, then: int | None) -> None:
 
 
 def on_reject(subject: Subject, then: int | None) -> None:
-    if _decide(subject, "reject", None):
+    if _decide(subject, "reject", None, then=then):
         go(subject.article_id, then)
         if subject.status in APPROVED:
             _sync_repetitions(subject)
@@ -192,7 +192,7 @@ def on_reject(subject: Subject, then: int | None) -> None:
 def on_replace(then: int | None) -> None:
     """The explicit second step: replace the saved correction after all."""
     asked = st.session_state.pop(state.REPLACE, None)
-    if asked and _decide(asked["subject"], asked["action"], None, replace=True):
+    if asked and _decide(asked["subject"], asked["action"], None, replace=True, then=then):
         go(asked["subject"].article_id, then)
         _sync_repetitions(asked["subject"])  # it replaced a correction
         counts_changed()
@@ -213,7 +213,10 @@ def on_undo(subject: Subject) -> None:
         counts_changed()
 
 
-def _decide(subject: Subject, action: str, text: str | None, replace: bool = False) -> bool:
+def _decide(subject: Subject, action: str, text: str | None, replace: bool = False,
+            then: int | None = None) -> bool:
+    """Record the decision; a refusal shows at the bar, a warning where the reviewer goes
+    (``then``: the segment opened next when it lands, None: this one)."""
     warnings: list[str] = []
 
     def work():
@@ -230,12 +233,21 @@ def _decide(subject: Subject, action: str, text: str | None, replace: bool = Fal
 
     st.session_state.pop(state.REPLACE, None)
     done = guarded(subject.where, work)
-    if warnings:
-        flash(subject.where, "warning", "; ".join(warnings))
+    if warnings and done:  # a refused decision's message stays; nothing was saved to warn of
+        _warn(subject, then, warnings)
     if not done and subject.status == "corrected" and action in ("accept", "reject") \
-            and not replace and reviewer():
+            and not replace and usable_reviewer():
         st.session_state[state.REPLACE] = {"subject": subject, "action": action}
     return done
+
+
+def _warn(subject: Subject, then: int | None, warnings: list[str]) -> None:
+    """Show a decision's warnings at its bar while the reviewer stays there; once the next
+    segment opens, at the top of the page, naming the segment they are about."""
+    if then is None or then == subject.target:
+        return flash(subject.where, "warning", "; ".join(warnings))
+    label = "Summary" if subject.is_summary else f"Segment {subject.target}"
+    flash("top", "warning", f"{label}: " + "; ".join(warnings))
 
 
 def _sync_repetitions(subject: Subject) -> None:

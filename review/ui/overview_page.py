@@ -10,7 +10,7 @@ import streamlit as st
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
 from review.ui import overview, state
-from review.ui.session import md
+from review.ui.session import md, usable_reviewer
 
 TOP = 25  # articles in the progress chart: those with the most left to review
 LOOK_FIRST = 15  # riskiest pending segments listed first, each a link to it
@@ -89,8 +89,9 @@ def segment_link(article_id: str, segment: int) -> str:
     from review import auth
 
     query = {"article": article_id, "segment": segment}
-    if auth.mode() == "open" and (st.session_state.get(state.REVIEWER) or "").strip():
-        query["reviewer"] = st.session_state[state.REVIEWER].strip()
+    name = usable_reviewer()  # a refused name never goes into a link
+    if auth.mode() == "open" and name:
+        query["reviewer"] = name
     return "./?" + urlencode(query)
 
 

@@ -20,7 +20,22 @@ def md(text: str | None) -> str:
 
 
 def reviewer() -> str | None:
-    return st.session_state.get(state.SIGNED_IN) or st.session_state.get(state.REVIEWER)
+    """The reviewer's name: signed in, else typed in the sidebar; None when none is given.
+
+    The name is checked as it is read (``auth.check_name``): one with control characters,
+    line breaks or markup raises ``auth.BadNameError`` saying why, so the click that needed
+    a name shows the reason instead of recording it.
+    """
+    name = st.session_state.get(state.SIGNED_IN) or st.session_state.get(state.REVIEWER)
+    return auth.check_name(name) if name and name.strip() else None
+
+
+def usable_reviewer() -> str | None:
+    """``reviewer()``, or None when the name given is refused (drafts, links: no message)."""
+    try:
+        return reviewer()
+    except ReviewError:
+        return None
 
 
 def flash(where: str, kind: str, text: str) -> None:
@@ -64,7 +79,7 @@ def keep(box: state.OpenBox, text: str) -> None:
         drafts().pop(box.key, None)
     else:
         drafts()[box.key] = text
-    name = reviewer()
+    name = usable_reviewer()
     if not name:
         return  # a server draft needs its reviewer; the session keeps it meanwhile
     try:
@@ -83,7 +98,7 @@ def server_drafts(article_id: str) -> dict[int | str, str]:
     from review.drafts import Drafts
     from review.store import ArticleStore
 
-    name = reviewer()
+    name = usable_reviewer()
     if not name:
         return {}
     try:
@@ -168,7 +183,10 @@ def read_url() -> None:
             pass
     name = (query.get("reviewer") or "").strip()
     if name and auth.mode() == "open" and not st.session_state.get(state.REVIEWER):
-        st.session_state[state.REVIEWER] = name[:80]
+        try:
+            st.session_state[state.REVIEWER] = auth.check_name(name)
+        except ReviewError as err:
+            flash("top", "warning", f"The link's reviewer name was not used: {err}")
 
 
 def write_url(article_id: str, segment: int | str | None) -> None:
@@ -176,7 +194,8 @@ def write_url(article_id: str, segment: int | str | None) -> None:
     wanted = {"article": article_id}
     if segment is not None:
         wanted["segment"] = str(segment)
-    if auth.mode() == "open" and st.session_state.get(state.REVIEWER):
-        wanted["reviewer"] = st.session_state[state.REVIEWER].strip()
+    name = usable_reviewer() if auth.mode() == "open" else None
+    if name:
+        wanted["reviewer"] = name
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
