@@ -13,7 +13,7 @@ from review.pipeline import SUMMARY_METHODS
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
 from review.ui import (actions, draft_sink, jobs_panel, key_scope, keyboard, listing,
-                       overview_page, page, state)
+                       overview_page, page, state, translate_bar)
 from review.ui.glossary_dialog import glossary_dialog
 from review.ui.models import allowed_choice
 from review.ui.session import flash, md, read_url, reviewer, settings, show_flash
@@ -216,7 +216,7 @@ def review_page() -> None:
     if chosen is None:
         show_flash("top")
         return st.info("Pick another filter in the sidebar to see articles.")
-    waiting = tuple(e.id for e in entries if e.untranslated)
+    waiting = translate_bar.waiting_ids(summaries, settings()["summary"])
     try:
         mt_model = allowed_choice(settings()["mt_model"], "translation")
     except ReviewError as err:

@@ -21,6 +21,12 @@ PULL = "`python -m review models pull`"
 # What a model needs to load; repos also hold TF/Flax/Rust weights we never use.
 _CONFIG_FILES = ["*.json", "*.spm", "*.model", "*.txt", "vocab*", "merges*"]
 _WEIGHTS = ("*.safetensors", "pytorch_model*.bin")
+# The longest model name looked at, in UTF-8 bytes: a hub id is at most 96 characters, and no
+# folder path is longer than PATH_MAX, nor any part of it than NAME_MAX (Linux's). Longer is
+# refused before the file system is asked.
+MAX_NAME_BYTES = 4096
+MAX_PART_BYTES = 255
+SHOWN_CHARS = 80  # of a longer name, only the start is shown in an error
 
 
 # (bytes done, bytes in all so far, model id); the total grows as the hub starts each file.
@@ -45,8 +51,9 @@ def offline() -> bool:
 
 def locate(model_id: str, role: str, download: bool = True) -> Location:
     """Where ``model_id`` lives on disk, downloading it if allowed, online and not cached."""
-    folder = Path(model_id).expanduser()
-    if folder.exists():
+    check_name(model_id, role)
+    folder = folder_of(model_id)
+    if _exists(folder, model_id, role):
         check_folder(folder, model_id, role)
         return Location(folder, "folder")
     _check_hub_id(model_id, role)
@@ -58,6 +65,57 @@ def locate(model_id: str, role: str, download: bool = True) -> Location:
     if not download:
         raise ModelUnavailable(f"{role} model {model_id} is not downloaded yet: {_fix(role)}")
     return Location(fetch(model_id, role), "download")
+
+
+def check_name(model_id: str, role: str, where: str | None = None) -> None:
+    """Raise unless ``model_id`` is short enough to be a hub id or a folder path.
+
+    ``where`` names what to fix (a command's option); by default the role's variable or the
+    model option. The message shows the start of the name only.
+    """
+    if not _too_long(model_id):
+        return
+    where = where or f"{ROLE_ENV[role]} or the model option"
+    raise ModelUnavailable(
+        f"{role} model {shown(model_id)} is {len(model_id)} characters long, too long for a "
+        f"hub id (org/name) or a folder path (at most {MAX_NAME_BYTES} bytes, "
+        f"{MAX_PART_BYTES} in each part): fix {where}")
+
+
+def _too_long(model_id: str) -> bool:
+    def size(text: str) -> int:
+        return len(text.encode("utf-8", "surrogatepass"))
+
+    return size(model_id) > MAX_NAME_BYTES or any(
+        size(part) > MAX_PART_BYTES for part in model_id.replace("\\", "/").split("/"))
+
+
+def shown(model_id: str) -> str:
+    """``model_id`` for an error message: its start only when it is long."""
+    return model_id if len(model_id) <= SHOWN_CHARS else model_id[:SHOWN_CHARS] + "…"
+
+
+def folder_of(model_id: str) -> Path:
+    """The folder ``model_id`` names if it is one: ``~`` and ``~/`` are this user's home;
+    ``~name`` is never expanded, so the answer does not tell whether user name exists."""
+    folder = Path(model_id)
+    if model_id == "~" or model_id.startswith("~/"):
+        try:
+            return folder.expanduser()
+        except RuntimeError:  # no home directory known: the name stays as it is
+            return folder
+    return folder
+
+
+def _exists(folder: Path, model_id: str, role: str) -> bool:
+    """Whether ``folder`` exists; a path the system cannot look at raises ModelUnavailable."""
+    try:
+        return folder.exists()
+    except OSError as err:  # e.g. a part longer than a file name may be, or no permission
+        raise ModelUnavailable(
+            f"{role} model folder {shown(model_id)} cannot be read "
+            f"({err.strerror or one_line(err)}): fix {ROLE_ENV[role]} or the model option, "
+            "or unset it for the default model") from None
 
 
 def check_folder(folder: Path, model_id: str, role: str) -> None:
@@ -236,14 +294,15 @@ def _check_hub_id(model_id: str, role: str) -> None:
 
     env = ROLE_ENV[role]
     if model_id.startswith(("/", ".", "~")) or "\\" in model_id:
-        raise ModelUnavailable(f"{role} model folder {model_id} does not exist: fix the path in "
-                               f"{env} or the model option, or unset it for the default model")
+        raise ModelUnavailable(f"{role} model folder {shown(model_id)} does not exist: fix the "
+                               f"path in {env} or the model option, or unset it for the default "
+                               "model")
     try:
         validate_repo_id(model_id)
     except ValueError as err:  # HFValidationError is a ValueError
         raise ModelUnavailable(
-            f"{role} model {model_id} is neither an existing folder nor a Hugging Face hub id "
-            f"(org/name): fix {env} or the model option, or unset it for the default model"
+            f"{role} model {shown(model_id)} is neither an existing folder nor a Hugging Face hub "
+            f"id (org/name): fix {env} or the model option, or unset it for the default model"
         ) from err
 
 

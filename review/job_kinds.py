@@ -137,9 +137,11 @@ class _TranslateProgress(RunObserver):
 
     def article_started(self, article_id: str, todo: int, number: int, total: int) -> None:
         self.number = number
+        # None to translate: a job stopped before its checks left them (or the summary).
+        step = f"translating {todo} segment{'s' if todo != 1 else ''}" if todo \
+            else self.finishing
         self.job.set(article_id=article_id, article_title=self.titles[article_id], done=0,
-                     total=todo, message=f"{_of_n(number, total)}: translating {todo} "
-                                         f"segment{'s' if todo != 1 else ''}")
+                     total=todo, message=f"{_of_n(number, total)}: {step}")
 
     def segments_done(self, article_id: str, done: int, total: int) -> None:
         step = (f"translated {done} of {total} segments" if done < total

@@ -16,9 +16,17 @@ from review.errors import ReviewError
 
 LOCAL = "local"
 RAY_PIN = "ray==2.60.0"  # as in requirements.txt
-# The driver's variables of these families are set on every actor too (model ids and folders,
-# offline mode, caches, thread counts), so a worker resolves the model as the driver would.
-ENV_PREFIXES = ("REVIEW_", "HF_", "TRANSFORMERS_", "TOKENIZERS_")
+# The driver's variables an actor needs to find and run the model as the driver would, set on
+# every actor (Ray writes them into its logs, so never a token or password: HF_TOKEN stays
+# here; a private hub model is pulled on each node, or given as a folder every node has).
+ACTOR_ENV = (
+    "REVIEW_MT_MODEL",  # the model when the run names none (models.registry.mt_model_id)
+    "REVIEW_TORCH_THREADS",  # torch threads of the transformers engine (models.marian)
+    "REVIEW_CACHE",  # where CTranslate2 copies are (models.ct2.convert)
+    "HF_HOME", "HF_HUB_CACHE",  # the Hugging Face cache (models.hub)
+    "HF_HUB_OFFLINE",  # never download (models.hub.offline, and the hub client)
+    "HF_ENDPOINT",  # a hub mirror to download from (models.hub.fetch)
+)
 CONNECT_TIMEOUT_S = 5.0  # for the head's port to answer before Ray is even asked
 
 
@@ -46,8 +54,8 @@ def import_ray():
 
 
 def actor_env() -> dict[str, str]:
-    """The driver's variables set on every actor (see ``ENV_PREFIXES``)."""
-    return {k: v for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)}
+    """The driver's variables set on every actor: those of ``ACTOR_ENV`` it has set."""
+    return {name: os.environ[name] for name in ACTOR_ENV if name in os.environ}
 
 
 @contextmanager

@@ -34,13 +34,24 @@ class Remaining:
                    summary_state=article.summary_state(),
                    summary_method=article.summary.method if article.summary else None)
 
+    def summary_due(self, summary: str) -> bool:
+        """Whether a summary by ``summary`` is still to be made (a summary a reviewer decided
+        on counts whatever its method; "none" wants none)."""
+        if summary == "none":
+            return False
+        return self.summary_method is None or (self.summary_method != summary
+                                               and self.summary_state == "pending")
+
+    def left(self, summary: str, second: bool = False) -> tuple[str, ...]:
+        """What a translate run still does, in its order: "translate", "check", "summary",
+        and with ``second`` "second opinions"; empty when it is done."""
+        due = (("translate", self.untranslated), ("check", self.unchecked),
+               ("summary", self.summary_due(summary)),
+               ("second opinions", second and self.second_due))
+        return tuple(name for name, is_due in due if is_due)
+
     def is_done(self, summary: str, second: bool = False) -> bool:
         """Translated, checked, and summarized by ``summary`` (a summary a reviewer decided on
         counts whatever its method); with ``second``, every pending model output has its
         second opinion."""
-        if self.untranslated or self.unchecked or (second and self.second_due):
-            return False
-        if summary == "none":
-            return True
-        return self.summary_method is not None and (self.summary_method == summary
-                                                    or self.summary_state != "pending")
+        return not self.left(summary, second)

@@ -168,10 +168,26 @@ def _options(given: dict):
         raise click.UsageError("--ray-actors needs --ray")
     if given["ray"] is not None and not given["ray"].strip():
         raise click.UsageError("--ray needs `local` or the HOST:PORT of a Ray cluster's head")
+    _check_model_names(given)
     engine = given.pop("engine")
     return TranslateOptions(targets=tuple(given.pop("targets")),
                             engine=None if engine == "auto" else engine,
                             second_model=given.pop("second_model") or "none", **given)
+
+
+# Each model option, the role it names a model for, and its variable.
+_MODEL_OPTIONS = (("mt_model", "--mt-model", "translation"),
+                  ("second_model", "--second-model", "second opinion"),
+                  ("sum_model", "--sum-model", "summary"))
+
+
+def _check_model_names(given: dict) -> None:
+    """Refuse a model option too long to name a model, before anything is read or added."""
+    from models import hub
+
+    for key, option, role in _MODEL_OPTIONS:
+        if given.get(key):
+            hub.check_name(given[key], role, f"{option} (or env {hub.ROLE_ENV[role]})")
 
 
 class _InterruptLatch:

@@ -37,8 +37,10 @@ def _under_models_dir(model: str, env: Mapping[str, str]) -> str | None:
     folder = (env.get(MODELS_DIR_ENV) or "").strip()
     if not folder:
         return None
-    root = Path(os.path.realpath(Path(folder).expanduser()))
-    given = Path(model).expanduser()
+    from models import hub
+
+    root = Path(os.path.realpath(hub.folder_of(folder)))
+    given = hub.folder_of(model)  # never ~name: a typed name must not probe the users
     # realpath follows symlinks and '..', so a link inside the folder cannot lead out of it.
     target = Path(os.path.realpath(given if given.is_absolute() else root / given))
     # Only existing folders inside it: a hub id like org/name must not turn into a path there.
@@ -60,13 +62,16 @@ def allowed_choice(model: str | None, role: str, env: Mapping[str, str] | None =
         return model
     if not model:
         return ""  # the configured model (registry.model_id), which is always allowed
+    from models import hub
+
     allowed = allowed_models(env)
     if model in allowed:
         return model
+    typed = hub.folder_of(model)
     for entry in allowed:  # a listed folder may be typed with another spelling of its path
-        if Path(entry).expanduser().is_absolute() and Path(model).expanduser().is_absolute() \
-                and os.path.realpath(Path(entry).expanduser()) == \
-                os.path.realpath(Path(model).expanduser()):
+        listed = hub.folder_of(entry)
+        if listed.is_absolute() and typed.is_absolute() \
+                and os.path.realpath(listed) == os.path.realpath(typed):
             return entry
     inside = _under_models_dir(model, env)
     if inside is not None:
@@ -130,8 +135,12 @@ def _downloadable(name: str) -> bool:
 
     from models import hub
 
-    if hub.offline() or name.startswith(("/", ".", "~")) or "\\" in name \
-            or Path(name).expanduser().exists():
+    if hub.offline() or name.startswith(("/", ".", "~")) or "\\" in name:
+        return False
+    try:
+        if Path(name).exists():
+            return False
+    except OSError:  # a name too long for the file system is no hub id either
         return False
     try:
         validate_repo_id(name)

@@ -1,6 +1,10 @@
 """The article's Translate buttons, and the one line under the toolbar that says why they are
 off (no translation model to be had) or how the article's last translation went.
 
+Translate is on while the article has any work a translate run does (``review.remaining``):
+segments to translate, and also checks, the summary or second opinions a stopped job left
+undone; then it is labelled "Finish (…)" and its job translates nothing again.
+
 The model is looked for on disk only (``models.unavailable``), once per CHECK_EVERY seconds
 per model, so a rerun never loads or downloads one. An article whose every segment to
 translate has an exact translation memory match needs no model, and keeps its Translate.
@@ -13,12 +17,12 @@ import streamlit as st
 
 from review.article import Article
 from review.errors import ReviewError
-from review.listing import ArticleEntry
+from review.remaining import Remaining
 from review.store import ArticleStore
 from review.ui import jobs_panel
 from review.ui.markup import with_code
 from review.ui.models import unavailable
-from review.ui.session import md
+from review.ui.session import md, settings
 
 CHECK_EVERY = 30  # seconds a model's answer is kept: a pulled model shows up soon after
 
@@ -40,8 +44,34 @@ def _problem(name: str, offline: bool) -> str | None:
 def model_problem(mt_model: str) -> str | None:
     """Why the translation model ``mt_model`` (empty: the configured one) cannot be had."""
     from models import hub, registry
+    from models.base import ModelUnavailable
 
-    return _problem(registry.mt_model_id(mt_model or None), hub.offline())
+    name = registry.mt_model_id(mt_model or None)
+    try:
+        hub.check_name(name, "translation", "the translation model box")
+    except ModelUnavailable as err:  # too long to look for: never handed to the file system
+        return str(err)
+    return _problem(name, hub.offline())
+
+
+def second_configured() -> bool:
+    """Whether app jobs give second opinions (env REVIEW_SECOND_MODEL names a model)."""
+    from models import registry
+
+    return registry.second_model_id() is not None
+
+
+def work_left(remaining: Remaining) -> tuple[str, ...]:
+    """What a translate job would still do for an article (``Remaining.left``), with the
+    app's summary method and second model."""
+    return remaining.left(settings()["summary"], second_configured())
+
+
+def waiting_ids(summaries, summary: str) -> tuple[str, ...]:
+    """Ids of the articles Translate all works on: those of ``summaries`` (the listing's
+    ``ArticleSummary`` rows) with work left for ``summary`` and the configured second model."""
+    second = second_configured()
+    return tuple(s.id for s in summaries if not s.is_done(summary, second))
 
 
 def needs_model(article: Article) -> bool:
@@ -59,37 +89,51 @@ def needs_model(article: Article) -> bool:
     return len(memory_matches(memory, article.id, todo)) < len(todo)
 
 
-def blocked(article: Article, entry: ArticleEntry, others: list[str],
+def blocked(article: Article, untranslated: int, others: list[str],
             mt_model: str) -> Blocked:
-    """What the model's absence turns off in this article's toolbar."""
-    if not entry.untranslated and not others:
+    """What the model's absence turns off in this article's toolbar (``untranslated``: its
+    segments still to translate; finishing checks and summaries needs no model)."""
+    if not untranslated and not others:
         return Blocked()  # nothing to translate: no need to ask
     problem = model_problem(mt_model)
     if problem is None:
         return Blocked()
     # Only with no model is the memory asked: the usual rerun pays for nothing.
-    return Blocked(problem, this_article=bool(entry.untranslated) and needs_model(article),
+    return Blocked(problem, this_article=bool(untranslated) and needs_model(article),
                    all_waiting=bool(others))
 
 
+def label_and_help(left: tuple[str, ...], untranslated: int) -> tuple[str, str]:
+    """The Translate button's label and help for the work ``left`` (``work_left``)."""
+    if untranslated or not left:
+        return (f"Translate ({untranslated})", "Translate this article's untranslated "
+                "segments in the background (progress in the sidebar)")
+    return (f"Finish ({', '.join(left)})", "Finish what an earlier translation left undone "
+            f"({', '.join(left)}) in the background; no segment is translated again")
+
+
 def buttons(article: Article, waiting: tuple[str, ...], mt_model: str) -> Blocked:
-    """Translate this article, or every article waiting, as a background job; what is off."""
-    entry = ArticleEntry.of(article)
+    """Translate this article, or every article waiting, as a background job; what is off.
+
+    ``waiting``: ids of the articles with work left (``waiting_ids``)."""
+    remaining = Remaining.of(article)
+    left, untranslated = work_left(remaining), remaining.untranslated
     others = [i for i in waiting if i != article.id]
-    off = blocked(article, entry, others, mt_model)
+    off = blocked(article, untranslated, others, mt_model)
     busy = jobs_panel.job_on(article.id)
-    label = jobs_panel.BUSY_LABELS.get(busy.kind, "Busy…") if busy \
-        else f"Translate ({entry.untranslated})"
+    label, explained = label_and_help(left, untranslated)
+    if busy:
+        label = jobs_panel.BUSY_LABELS.get(busy.kind, "Busy…")
     st.button(label, type="primary", key="translate", on_click=jobs_panel.start_translation,
-              disabled=bool(busy) or not entry.untranslated or off.this_article,
-              args=([article.id],), help="Translate this article's untranslated segments in "
-                                         "the background (progress in the sidebar)")
+              disabled=bool(busy) or not left or off.this_article, args=([article.id],),
+              help=explained)
     if others:
         # Without this article in it, the job is not followed on this page: say it started.
-        ids = [article.id, *others] if entry.untranslated else others
+        ids = [article.id, *others] if left else others
         st.button(f"Translate all ({len(ids)})", key="translate_all", disabled=off.all_waiting,
-                  on_click=jobs_panel.start_translation, args=(ids, not entry.untranslated),
-                  help="Every article with untranslated segments, in the background")
+                  on_click=jobs_panel.start_translation, args=(ids, not left),
+                  help="Every article with work left (segments to translate, checks, "
+                       "summaries), in the background")
     return off
 
 
@@ -104,8 +148,8 @@ def note(article: Article, off: Blocked) -> None:
         return
     if job.unfinished:
         st.caption(md(f"{job.label}: running in the background; you can keep reviewing."))
-    elif job.errors and ArticleEntry.of(article).untranslated:
-        # Kept while the article still waits for its English: the reason stays in view.
+    elif job.errors and work_left(Remaining.of(article)):
+        # Kept while the article still waits for its work: the reason stays in view.
         how = "failed" if job.state == "failed" else "finished with problems"
         st.error(with_code(f"{job.label} {how}: " + "; ".join(job.errors)))
 
