@@ -50,7 +50,7 @@ def command(store, fmt, what, output, delimiter, bom):
         raise BadInputError(f"--delimiter applies to csv only, not {fmt}: drop it or use "
                             "--format csv")
     separator = csv_delimiter("," if delimiter is None else delimiter)
-    _check_output(output)
+    check_output(output)
     articles_store = ArticleStore(store)
     articles, problems = articles_store.scan()
     for problem in problems:
@@ -74,7 +74,7 @@ def _empty_store(root) -> Exception:
 _FIX = "choose a regular file or a new file name in an existing folder with -o"
 
 
-def _check_output(output: str | None) -> None:
+def check_output(output: str | None) -> None:
     """Refuse -o unless it names a regular file or a new name in an existing folder.
 
     Writing replaces the path, so a symlink, FIFO, device (/dev/full) or folder there would

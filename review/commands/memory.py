@@ -38,9 +38,10 @@ def lookup(store, text, as_json, limit, threshold):
     """Find the memory's translations of a German sentence: exact first, then fuzzy.
 
     TEXT "-" reads one query a line from stdin and answers each at once (one JSON list a
-    line with --json), so a pipe can stream queries. Scores are 1.0 for an exact match
+    line with --json), so a pipe can stream queries; stdin must be UTF-8. Scores are 1.0 for an exact match
     (after normalizing spaces, quotes and dashes), below 1 for fuzzy ones. Exit 0; 1 when
-    some article file could not be read (warned on stderr; the rest is searched).
+    some article file could not be read (warned on stderr; the rest is searched); 2 when a
+    line of stdin is not UTF-8 (the lines before it are answered).
 
     \b
     Example:
@@ -49,8 +50,8 @@ def lookup(store, text, as_json, limit, threshold):
     """
     memory, problems = _load(store)
     if text == "-":
-        for line in sys.stdin:
-            _answer(memory, line.rstrip("\r\n"), limit, threshold, as_json, heading=True)
+        for query in _stdin_queries():
+            _answer(memory, query, limit, threshold, as_json, heading=True)
     else:
         _answer(memory, text, limit, threshold, as_json, heading=False)
     _exit(problems)
@@ -78,6 +79,7 @@ def search(store, text, as_json, limit):
       python -m review memory search "power plant" --json
     """
     from review.errors import BadInputError
+    from review.terminal import printable
 
     if not text.strip():
         raise BadInputError("the search term is empty; give a word or phrase, e.g. "
@@ -88,7 +90,7 @@ def search(store, text, as_json, limit):
         click.echo(json.dumps([hit.to_dict() for hit in hits], ensure_ascii=False))
     else:
         for hit in hits:
-            click.echo(f"{hit.unit.origin} ({hit.status})")
+            click.echo(f"{printable(hit.unit.origin)} ({hit.status})")
             click.echo(f"  de: {_marked(hit.unit.source, hit.source_spans)}")
             click.echo(f"  en: {_marked(hit.unit.target, hit.target_spans)}")
         if not hits:
@@ -144,7 +146,8 @@ def export(store, output):
     German is de-DE, English en-US; who decided and when travel in the unit's creationid and
     creationdate, and where it came from in an x-origin prop. Exit 0; 1 when some article
     file could not be read (warned on stderr; the rest is exported); 2 when the memory is
-    empty or FILE cannot be written.
+    empty or FILE cannot be written. FILE must be a regular file or a new name in an existing
+    folder: a symlink, FIFO or device there is refused, never replaced.
 
     \b
     Example:
@@ -152,6 +155,7 @@ def export(store, output):
     """
     from review.memory.tmx import tmx_document, write_tmx
 
+    _check_output(output)
     memory, problems = _load(store)
     if output == "-":
         click.echo(tmx_document(memory.units), nl=False)
@@ -159,6 +163,32 @@ def export(store, output):
         count = write_tmx(memory.units, output)
         click.echo(f"exported {count} units to {output}")
     _exit(problems)
+
+
+def _check_output(output: str) -> None:
+    """Refuse what `export -o` refuses (a symlink, FIFO, device, missing folder...); a
+    folder is named by ``write_tmx`` itself, as it always was."""
+    import os
+
+    from review.commands.export import check_output as check_export_output
+
+    if not os.path.isdir(output):
+        check_export_output(output)
+
+
+def _stdin_queries():
+    """stdin's lines, each as soon as it arrives, without its line break; BadInputError
+    naming the first line that is not UTF-8 (the ones before it are answered by then)."""
+    from review.errors import BadInputError
+
+    for number, raw in enumerate(sys.stdin.buffer, start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise BadInputError(f"stdin line {number}: byte 0x{raw[err.start]:02x} is not "
+                                "UTF-8; give the queries as UTF-8 text (e.g. convert with "
+                                "iconv -t UTF-8)") from None
+        yield line.rstrip("\r\n")
 
 
 def _load(store):
@@ -174,28 +204,32 @@ def _load(store):
 
 def _answer(memory, query: str, limit: int, threshold: float, as_json: bool,
             heading: bool) -> None:
+    from review.terminal import printable
+
     matches = memory.lookup(query, limit=limit, threshold=threshold)
     if as_json:
         click.echo(json.dumps([m.to_dict() for m in matches], ensure_ascii=False))
     else:
         if heading:
-            click.echo(f"> {query}")
+            click.echo(f"> {printable(query)}")
         for match in matches:
-            found = match.to_dict()
-            click.echo(f"{found['score']:.3f}  {found['source']}  ->  {found['target']}  "
-                       f"({found['origin']})")
+            unit = match.unit
+            click.echo(f"{match.to_dict()['score']:.3f}  {printable(unit.source)}  ->  "
+                       f"{printable(unit.target)}  ({printable(unit.origin)})")
         if not matches:
             click.echo(f"no match at threshold {threshold:.2f} among {len(memory)} units")
     sys.stdout.flush()
 
 
 def _marked(text: str, spans) -> str:
-    """``text`` with each span wrapped in [[...]]."""
+    """``text`` with each span wrapped in [[...]], safe to print (``printable``)."""
+    from review.terminal import printable
+
     out, last = [], 0
     for start, end in spans:
-        out += [text[last:start], "[[", text[start:end], "]]"]
+        out += [printable(text[last:start]), "[[", printable(text[start:end]), "]]"]
         last = end
-    out.append(text[last:])
+    out.append(printable(text[last:]))
     return "".join(out)
 
 

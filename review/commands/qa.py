@@ -53,16 +53,19 @@ def command(store, article_id, as_json):
 
 
 def _print(conflicts, approved: int, article_id: str | None) -> None:
+    from review.terminal import printable  # units are outside text: no escape reaches the tty
+
     where = f" involving {article_id}" if article_id else ""
     if not conflicts:
         click.echo(f"no conflicts{where} among {approved} approved segments")
         return
     for conflict in conflicts:
-        click.echo(f"{KINDS[conflict.kind]}: {conflict.text}")
+        click.echo(f"{KINDS[conflict.kind]}: {printable(conflict.text)}")
         other = "target" if conflict.kind == "same_source" else "source"
-        width = max(len(unit.origin) for unit in conflict.units)
-        for unit in conflict.units:
-            click.echo(f"  {unit.origin.ljust(width)}  {getattr(unit, other)}")
+        origins = [printable(unit.origin) for unit in conflict.units]
+        width = max(len(origin) for origin in origins)
+        for unit, origin in zip(conflict.units, origins):
+            click.echo(f"  {origin.ljust(width)}  {printable(getattr(unit, other))}")
         click.echo()
     counts = {kind: sum(c.kind == kind for c in conflicts) for kind in KINDS}
     click.echo(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}{where}: "

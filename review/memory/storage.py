@@ -15,14 +15,23 @@ valid), the new units are added, and the whole file is replaced atomically
 across imports and costs little: 100,000 units are read, checked for duplicates and written
 in about two seconds. A file that cannot be read is named in a ``CorruptMemoryError`` and
 never written over. The lookup index is derived data, built in memory from these files.
+
+The file is trusted no further than it can be checked: only a regular file is opened (a
+symlink is not followed, a FIFO or device never waited on); each line is parsed alone and
+must be one object whose fields are non-empty text (reviewer and time may be null) without
+lone surrogates, and whose origin is a TMX one; a line nested too deeply for the parser is
+named like any other broken line.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from pathlib import Path
 
-from review.memory.units import CorruptMemoryError, Unit
+from review.article import LONE_SURROGATE
+from review.memory.units import TMX_PREFIX, CorruptMemoryError, Unit
 
 FOLDER = "memory"
 IMPORTED = "imported.jsonl"
@@ -40,44 +49,24 @@ def imported_path(store) -> Path:
 def memory_files(store) -> list[Path]:
     """The memory's own files (not the articles), for change detection."""
     path = imported_path(store)
-    return [path] if path.exists() else []
+    return [path] if os.path.lexists(path) else []
 
 
 def read_imported(path: Path) -> list[Unit]:
-    """The imported units; [] when there is no file; CorruptMemoryError naming a bad one."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    """The imported units; [] when there is no file; CorruptMemoryError naming a bad one.
+
+    Each line is parsed on its own (lines are never joined: a unit split over two lines, or
+    two units on one, is a broken file, not a readable one).
+    """
+    raw = _read_regular(path)
+    if raw is None:
         return []
-    except OSError as err:
-        raise _corrupt(path, err.strerror or str(err)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise _corrupt(path, f"not UTF-8 at byte {err.start}") from None
-    numbered = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
-    lines = [line for _, line in numbered]
-    try:
-        # One parse of all lines as a JSON array is ~2x faster than one json.loads a line.
-        records = json.loads("[" + ",".join(lines) + "]")
-        if len(records) != len(lines):  # a line holding "1, 2" parses as two values
-            raise ValueError
-    except ValueError:
-        records = _records_one_by_one(path, text)
-    units = []
-    append = units.append
-    for (number, _), record in zip(numbered, records):
-        try:
-            source, target, origin = record["source"], record["target"], record["origin"]
-            reviewer, time = record.get("reviewer"), record.get("time")
-        except (TypeError, KeyError, AttributeError):
-            raise _corrupt(path, f"line {number} is not an object with source, target and "
-                                 "origin") from None
-        if not (type(source) is str and type(target) is str and type(origin) is str
-                and source and target and _optional_text(reviewer) and _optional_text(time)):
-            raise _corrupt(path, f"line {number} has empty or non-text fields")
-        append(Unit(source, target, origin, reviewer, time))
-    return units
+    return [_unit(path, number, line)
+            for number, line in enumerate(text.split("\n"), start=1) if line.strip()]
 
 
 def write_imported(path: Path, units: list[Unit]) -> None:
@@ -97,28 +86,73 @@ def write_imported(path: Path, units: list[Unit]) -> None:
 
 
 def signature(paths) -> tuple:
-    """Names, sizes and modification times: changes whenever a file is written."""
+    """Names, kinds, inodes, sizes and modification times: changes whenever a file is
+    written or replaced (an atomic replace gives a new inode even at the same size and time)."""
     found = []
     for path in paths:
         try:
-            stat = os.stat(path)
+            info = os.lstat(path)
         except OSError:
             continue
-        found.append((str(path), stat.st_size, stat.st_mtime_ns))
+        found.append((str(path), info.st_mode, info.st_ino, info.st_size, info.st_mtime_ns))
     return tuple(found)
 
 
-def _records_one_by_one(path: Path, text: str) -> list:
-    records = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(json.loads(line))
-        except ValueError as err:
-            reason = str(err).splitlines()[0][:80]
-            raise _corrupt(path, f"line {number} is not JSON: {reason}") from None
-    return records
+def _read_regular(path: Path) -> bytes | None:
+    """The file's bytes; None when there is none. Only a regular file is read: a symlink is
+    not followed and a FIFO or device is refused without waiting on it (O_NONBLOCK)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise _corrupt(path, "a symbolic link, not a regular file") from None
+        raise _corrupt(path, err.strerror or str(err)) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _corrupt(path, "not a regular file")
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError as err:
+        raise _corrupt(path, err.strerror or str(err)) from None
+    finally:
+        os.close(fd)
+
+
+def _unit(path: Path, number: int, line: str) -> Unit:
+    """Line ``number`` of the file as a Unit, every field checked; CorruptMemoryError if not."""
+    record = _record(path, number, line)
+    try:
+        source, target, origin = record["source"], record["target"], record["origin"]
+        reviewer, time = record.get("reviewer"), record.get("time")
+    except (TypeError, KeyError, AttributeError):
+        raise _corrupt(path, f"line {number} is not an object with source, target and "
+                             "origin") from None
+    if not (type(source) is str and type(target) is str and type(origin) is str
+            and source and target and _optional_text(reviewer) and _optional_text(time)):
+        raise _corrupt(path, f"line {number} has empty or non-text fields")
+    if not origin.startswith(TMX_PREFIX):
+        raise _corrupt(path, f"line {number} has origin {origin[:40]!r}; an imported unit's "
+                             f"origin starts with {TMX_PREFIX!r}")
+    # Raw UTF-8 holds no surrogates: only a \u escape can bring one in.
+    if "\\u" in line and any(LONE_SURROGATE.search(value or "")
+                              for value in (source, target, origin, reviewer, time)):
+        raise _corrupt(path, f"line {number} holds a lone surrogate (a \\ud800-\\udfff "
+                             "escape), not valid Unicode")
+    return Unit(source, target, origin, reviewer, time)
+
+
+def _record(path: Path, number: int, line: str):
+    """Line ``number`` parsed as JSON on its own; CorruptMemoryError naming it if it is not."""
+    try:
+        return json.loads(line)
+    except ValueError as err:
+        reason = str(err).splitlines()[0][:80]
+        raise _corrupt(path, f"line {number} is not JSON: {reason}") from None
+    except RecursionError:
+        raise _corrupt(path, f"line {number} is nested too deeply to be a unit") from None
 
 
 def _optional_text(value) -> bool:
