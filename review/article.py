@@ -236,7 +236,7 @@ _STR, _OPT_STR = (str,), (str, type(None))
 
 def validate(data: object) -> None:
     """Raise ValueError naming the first field of stored article JSON that is wrong."""
-    _no_surrogates(data)
+    no_surrogates(data)
     _require(isinstance(data, dict), "article", "not a JSON object")
     _fields(data, "", {"id": _STR, "title": _STR, "text": _STR, "content_hash": _STR,
                        "source_path": _OPT_STR, "created": _STR, "updated": _STR,
@@ -245,8 +245,13 @@ def validate(data: object) -> None:
     _count(data, "revision", "")
     _count(data, "schema_version", "")
     text = data.get("text", "")
+    seen: dict[int, int] = {}  # segment index -> position of the segment that has it
     for i, seg in enumerate(data.get("segments", [])):
         _segment_ok(seg, f"segments[{i}]", len(text) if isinstance(text, str) else 0)
+        index = seg.get("index")
+        _require(index not in seen, f"segments[{i}].index",
+                 f"duplicate index {index} (segments[{seen.get(index)}] has it too)")
+        seen[index] = i
     if data.get("summary") is not None:
         _summary_ok(data["summary"], "summary")
     for i, entry in enumerate(data.get("history", [])):
@@ -348,8 +353,9 @@ def _number(data: dict, name: str, where: str, optional: bool = False) -> None:
     _require(type(value) in (int, float), _at(where, name), f"{value!r:.40} is not a number")
 
 
-def _no_surrogates(data: object) -> None:
-    """No string (or key) anywhere holds a lone surrogate; iterative, so any depth is safe."""
+def no_surrogates(data: object) -> None:
+    """No string (or key) anywhere in JSON ``data`` holds a lone surrogate (ValueError);
+    iterative, so any depth is safe."""
     stack = [data]
     while stack:
         item = stack.pop()

@@ -18,8 +18,14 @@ MAX_BYTES = 2_000_000
 MAX_ID = 60
 MAX_TITLE = 100
 # Invisible characters that make a copy of an article look new: zero-width space, non-joiner and
-# joiner, word joiner, BOM (also mid-text), soft hyphen, Mongolian vowel separator.
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# joiner, word joiner, BOM (also mid-text), soft hyphen, Mongolian vowel separator. Hashes of
+# stores written before INVISIBLE grew are still found (previous_hashes).
+INVISIBLE_V1 = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# ...and also marks of direction (LRM, RLM, ALM), bidi embeddings, overrides and isolates, the
+# combining grapheme joiner, the invisible operators (function application, times, separator,
+# plus) and tag characters.
+INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u061c\u034f"
+                       "\u202a-\u202e\u2066-\u2069\U000e0000-\U000e007f]")
 # Horizontal whitespace of any kind (no-break spaces included): one space for the hash.
 SPACES = re.compile(r"[^\S\n]+")
 # Bidi embedding/override/isolate controls: a title with U+202E shows reversed.
@@ -53,17 +59,30 @@ def normalise(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """The hash duplicates are found by: of the text with invisible differences taken out
-    (NFC, zero-width characters and BOMs removed, runs of spaces, tabs and no-break spaces one
-    space, lines stripped), so a copy that differs only in those is a duplicate. The stored
-    text keeps them as given. A text without any of them hashes as before (legacy_content_hash)."""
-    canonical = SPACES.sub(" ", INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+    (NFC, INVISIBLE characters removed, runs of spaces, tabs and no-break spaces one space,
+    lines stripped), so a copy that differs only in those is a duplicate. The stored text keeps
+    them as given. A text without any of them hashes as before (legacy_content_hash)."""
+    return _canonical_hash(text, INVISIBLE)
+
+
+def previous_hashes(text: str) -> list[str]:
+    """Hashes that earlier versions of ``content_hash`` gave the text, other than today's:
+    what older stores hold, still checked by ArticleStore.add so re-adds stay duplicates.
+    Newest first: the hash with INVISIBLE_V1 taken out, then legacy_content_hash."""
+    current = content_hash(text)
+    older = dict.fromkeys((_canonical_hash(text, INVISIBLE_V1), legacy_content_hash(text)))
+    return [digest for digest in older if digest != current]
+
+
+def _canonical_hash(text: str, invisible: re.Pattern) -> str:
+    canonical = SPACES.sub(" ", invisible.sub("", unicodedata.normalize("NFC", text)))
     canonical = "\n".join(line.strip(" ") for line in canonical.split("\n")).strip("\n")
     return legacy_content_hash(canonical)
 
 
 def legacy_content_hash(text: str) -> str:
     """The hash of the text exactly as given: what stores written before content_hash ignored
-    invisible differences hold, still checked by ArticleStore.add so re-adds stay duplicates."""
+    invisible differences hold (one of ``previous_hashes``)."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -3,12 +3,19 @@
 `status`, the app's article list, `translate` with no ids and the store's duplicate check
 (``ArticleStore.add``) read ``summaries(store)``: one stat per article file, and only files
 that changed since the index saw them are parsed. The index, ``<store>/.index/listing.json``,
-is derived data and never the source of truth:
+is derived data and never trusted beyond what it can be checked against:
 
 - an entry is used only while its file has the same signature as when it was read, and only
   if the file was settled then (``review.store_files``: the rule the store's ids and the
   translation memory's cache share);
-- a missing, corrupt or foreign index is rebuilt from the files, silently;
+- every field of every entry is checked by type and range, against the other fields and the
+  file's size (``store_files.valid_summary``): one entry that fails puts the whole index in
+  doubt, and it is rebuilt;
+- what is shown first is checked against the file where that is cheap: when a process first
+  reads the index, each file must still begin with its entry's id and title, else that
+  article is read again;
+- a missing, corrupt or foreign index, or anything but a regular file in its place (a FIFO
+  is never waited on), is rebuilt from the files, silently;
 - unreadable files are never indexed: they are read again each time and reported with the
   same one-line message as ``ArticleStore.scan``;
 - the index is written atomically by whoever refreshed it, under a lock taken without waiting:
@@ -29,9 +36,9 @@ from pathlib import Path
 from typing import Iterable
 
 from review import store_files
-from review.article import STATUSES, Article
+from review.article import STATUSES, Article, no_surrogates
 from review.remaining import Remaining, untranslated
-from review.store_files import Signature, look, signature
+from review.store_files import Signature, is_finite, is_int, look, signature
 
 INDEX = Path(".index") / "listing.json"
 FORMAT = "review-listing"
@@ -179,34 +186,27 @@ class ArticleSummary:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> ArticleSummary:
-        """From ``to_dict``'s JSON; ValueError when it is not one (a corrupt index)."""
-        if not isinstance(data, dict) or set(data) != _FIELDS:
-            raise ValueError("not a summary")
-        if not all(_is_int(data[name]) for name in _COUNTS):
-            raise ValueError("counts must be integers")
-        if not (isinstance(data["id"], str) and isinstance(data["summary_state"], str)
-                and isinstance(data["summary_method"], (str, type(None)))
-                and all(_is_number(data[name]) or data[name] is None for name in ("chrf", "ter"))
-                and _valid_flags(data["flags"]) and _valid_effort(data["effort"])
-                and _valid_rows(data["decisions"], (str, str, str, int))
-                and _valid_rows(data["effort_bins"], (str, int, int))
-                and _valid_riskiest(data["riskiest"])):
-            raise ValueError("malformed summary")
+    def from_dict(cls, data: dict, size: int) -> ArticleSummary:
+        """From ``to_dict``'s JSON of an article file of ``size`` bytes; ValueError unless it
+        could be the summary of one (a corrupt or forged index): see
+        ``review.store_files.valid_summary``."""
+        if not (isinstance(data, dict) and set(data) == _FIELDS
+                and store_files.valid_summary(data, size, RISKIEST)):
+            raise ValueError("not a summary of the file")
         return cls(**data)
 
 
 _FIELD_ORDER = tuple(f.name for f in fields(ArticleSummary))
 _FIELDS = set(_FIELD_ORDER)
-_COUNTS = STATUSES + ("segments", "boilerplate", "translated", "flagged", "untranslated",
-                      "unchecked", "second_due")
 
 
-def summaries(store) -> tuple[list[ArticleSummary], list[str]]:
+def summaries(store, reread: bool = False) -> tuple[list[ArticleSummary], list[str]]:
     """Every readable article of ``store`` (an ArticleStore) summarized, sorted by id, plus one
     line per article file that cannot be read: what ``store.scan()`` gives, as summaries.
 
-    Also removes temp files of killed writers, as ``scan`` does.
+    With ``reread``, for a caller that caught the index lying, the index is not used: every
+    file is parsed and the index written anew. Also removes temp files of killed writers, as
+    ``scan`` does.
     """
     folder = look(store.root)
     if folder is None:
@@ -219,7 +219,9 @@ def summaries(store) -> tuple[list[ArticleSummary], list[str]]:
             pass  # a read-only store can still be listed; temp files are ignored anyway
     from review.errors import CorruptArticleError, UnknownArticleError
 
-    known, rewrite = _known(store.root)
+    if reread:
+        forget(store.root)
+    known, rewrite = ({}, True) if reread else _known(store.root)
     kept: dict[str, _Entry] = {}
     found: list[ArticleSummary] = []
     problems: list[str] = []
@@ -328,41 +330,54 @@ def _key(root: Path) -> str:
 
 
 def _known(root: Path) -> tuple[dict[str, _Entry], bool]:
-    """The indexed entries, and whether the index file needs writing (missing or corrupt)."""
-    path = root / INDEX
-    try:
-        stat = os.stat(path)
-    except OSError:
+    """The indexed entries, and whether the index file needs writing (missing, corrupt, or
+    not a regular file: a FIFO there is never waited on)."""
+    handle = store_files.open_regular(root / INDEX)
+    if handle is None:
         return {}, True
-    with _MEMORY_LOCK:
-        held = _MEMORY.get(_key(root))
-    if held is not None and held[0] == signature(stat):
-        return held[1], False
-    try:
-        with open(path, "rb") as handle:
+    with handle:
+        try:
             stat = os.fstat(handle.fileno())
-            entries = _parse(handle.read())
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        return {}, True
+            with _MEMORY_LOCK:
+                held = _MEMORY.get(_key(root))
+            if held is not None and held[0] == signature(stat):
+                return held[1], False
+            entries = _parse(handle.read(), root)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return {}, True
     with _MEMORY_LOCK:
         _MEMORY[_key(root)] = (signature(stat), entries)
     return entries, False
 
 
-def _parse(data: bytes) -> dict[str, _Entry]:
+def _parse(data: bytes, root: Path) -> dict[str, _Entry]:
+    """The entries of an index file; ValueError when it is not one, or when any entry could
+    not be the summary of the file it names (``ArticleSummary.from_dict``): then the whole
+    index is in doubt. An entry whose file changed since, or does not begin with the entry's
+    id and title as the store writes them, is left out: that article is read again."""
     index = json.loads(data.decode("utf-8"))
     if index.get("format") != FORMAT or index.get("version") != VERSION:
         raise ValueError("another format or version")
+    no_surrogates(index)
     entries = {}
     for article_id, item in index["entries"].items():
         sig = tuple(item["signature"])
-        if len(sig) != 3 or not all(_is_int(n) for n in sig):
+        if len(sig) != 3 or not all(is_int(n) and n >= 0 for n in sig):
             raise ValueError("malformed signature")
-        summary = ArticleSummary.from_dict(item["summary"])
+        summary = ArticleSummary.from_dict(item["summary"], sig[0])
         if summary.id != article_id:
             raise ValueError("entry under another id")
-        entries[article_id] = _Entry(sig, summary)
+        if store_files.starts_with(root / f"{article_id}.json", _head(summary), sig):
+            entries[article_id] = _Entry(sig, summary)
     return entries
+
+
+def _head(summary: ArticleSummary) -> bytes:
+    """The first bytes of the article's file as the store writes it (``ArticleStore._write``:
+    indented JSON of ``Article.to_dict``, whose first fields are the id and the title)."""
+    fields = (json.dumps(summary.id, ensure_ascii=False),
+              json.dumps(summary.title, ensure_ascii=False))
+    return ('{\n "id": %s,\n "title": %s,\n' % fields).encode("utf-8")
 
 
 def _save(store, entries: dict[str, _Entry]) -> None:
@@ -391,51 +406,15 @@ def _save(store, entries: dict[str, _Entry]) -> None:
         _MEMORY[_key(store.root)] = (signature(stat), entries)
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _valid_flags(flags) -> bool:
-    return isinstance(flags, dict) and all(
-        isinstance(v, list) and len(v) == 2 and all(_is_int(n) for n in v)
-        for v in flags.values())
-
-
 def _flagged(pending: list) -> int:
     """Pending segments with active (not dismissed) flags."""
     return sum(1 for s in pending if s.active_flags)
 
 
 def _riskiest(pending: list) -> list:
-    """``ArticleSummary.riskiest`` of an article's pending segments."""
-    risky = sorted((s for s in pending if s.risk), key=lambda s: (-s.risk, s.index))
+    """``ArticleSummary.riskiest`` of an article's pending segments (a risk outside (0, 1],
+    possible only in a hand-edited file, is no score and is left out)."""
+    risky = sorted((s for s in pending if is_finite(s.risk) and 0 < s.risk <= 1),
+                   key=lambda s: (-s.risk, s.index))
     return [[s.index, s.risk, sorted({f.code for f in s.active_flags})]
             for s in risky[:RISKIEST]]
-
-
-def _valid_riskiest(rows) -> bool:
-    return isinstance(rows, list) and all(
-        isinstance(row, list) and len(row) == 3 and _is_int(row[0]) and _is_number(row[1])
-        and isinstance(row[2], list) and all(isinstance(code, str) for code in row[2])
-        for row in rows)
-
-
-def _valid_rows(rows, types: tuple) -> bool:
-    """A list of lists whose items have ``types`` (bools are not ints)."""
-    return isinstance(rows, list) and all(
-        isinstance(row, list) and len(row) == len(types)
-        and all(isinstance(v, t) and not (t is int and isinstance(v, bool))
-                for v, t in zip(row, types)) for row in rows)
-
-
-def _valid_effort(effort) -> bool:
-    if effort is None:
-        return True
-    return (isinstance(effort, dict) and set(effort) == {"pairs", "chrf", "ter"}
-            and _is_int(effort["pairs"]) and len(effort["ter"]) == 2
-            and all(isinstance(effort[k], list) and all(_is_number(n) for n in effort[k])
-                    for k in ("chrf", "ter")))

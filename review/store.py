@@ -7,21 +7,24 @@ cannot be read is reported by name and never written over.
 Adding is linear in the number of articles: each store object keeps a content hash -> id map,
 filled once from the listing index (``review.listing``) and then kept current from
 ``.index/added.log``, a line per article added, appended under the ``_add`` lock by every
-process. The log is a change feed, never the truth: when it is missing, rewritten, or names a
-file that is gone, the map is rebuilt from the article files.
+process. The log and the index are leads, never the truth: a duplicate is refused only once
+the named article's own file holds that hash. When the log is missing, rewritten or not a
+regular file, the map is rebuilt from the index; when a lead proves wrong, from the article
+files themselves.
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import json
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from review import decisions
 from review.article import SCHEMA_VERSION, Article, now
-from review.store_files import StoreFiles, look
+from review.store_files import StoreFiles, look, open_regular
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
                            ReviewError, UnknownArticleError)
 
@@ -114,15 +117,7 @@ class ArticleStore:
         (which reads the listing index: one stat per article file).
         """
         with self._lock("_add"):
-            duplicate = self._find_hash(article.content_hash)
-            if not duplicate:  # stored before hashes ignored invisible differences?
-                from review.ingest import legacy_content_hash
-
-                legacy = legacy_content_hash(article.text)
-                if legacy != article.content_hash:
-                    duplicate = self._find_hash(legacy)
-                    if duplicate:
-                        self._aliases[article.content_hash] = duplicate
+            duplicate = self._find_hash(article.content_hash) or self._find_older(article)
             if duplicate:
                 raise DuplicateArticleError(
                     f"{article.source_path or article.id}: duplicate of {duplicate}")
@@ -230,14 +225,28 @@ class ArticleStore:
         return path
 
     def _find_hash(self, digest: str) -> str | None:
-        """The id holding text with hash ``digest``; call under the ``_add`` lock."""
+        """The id holding text with hash ``digest``, as its own file says; call under the
+        ``_add`` lock. The map is only a lead: a stale or forged one is rebuilt from the files."""
         self._sync_hashes()
         found = self._by_hash.get(digest) or self._aliases.get(digest)
-        if found is not None and not self._holds(found, digest):
-            self._aliases.pop(digest, None)
-            self._sync_hashes(full=True)  # removed by hand, or its writer crashed
-            found = self._by_hash.get(digest)
-        return found
+        if found is None or self._holds(found, digest):
+            return found
+        self._aliases.pop(digest, None)
+        self._sync_hashes(full=True)  # removed by hand, its writer crashed, or the index lied
+        found = self._by_hash.get(digest)
+        return found if found is not None and self._holds(found, digest) else None
+
+    def _find_older(self, article: Article) -> str | None:
+        """The id holding the article's text under a hash an earlier version of content_hash
+        gave it (review.ingest.previous_hashes), remembered under today's hash for id_of."""
+        from review.ingest import previous_hashes
+
+        for digest in previous_hashes(article.text):
+            found = self._find_hash(digest)
+            if found:
+                self._aliases[article.content_hash] = found
+                return found
+        return None
 
     def _holds(self, article_id: str, digest: str) -> bool:
         """Whether ``article_id`` is stored, readable, with text of hash ``digest``."""
@@ -254,31 +263,31 @@ class ArticleStore:
 
         Every add appends to ADDED_LOG under the ``_add`` lock we hold, so the log's lines past
         our offset are exactly the articles added since we last looked. Without a map, or when
-        the log was replaced, truncated or garbled, the map is rebuilt from the listing index.
+        the log was replaced, truncated or garbled, or is no regular file, the map is rebuilt
+        from the listing index; with ``full``, from the article files themselves.
         """
-        log = self.root / ADDED_LOG
-        try:
-            stat = os.stat(log)
-            where, size = (stat.st_dev, stat.st_ino), stat.st_size
-        except OSError:
-            where, size = None, 0
-        known, offset = self._log_at
-        if not full and self._by_hash is not None and where == known and size >= offset:
-            if size == offset or self._read_log(log, offset):
-                return
+        where, size = None, 0
+        log = open_regular(self.root / ADDED_LOG)  # a FIFO or link there: as if missing
+        with log or nullcontext():
+            if log is not None:
+                stat = os.fstat(log.fileno())
+                where, size = (stat.st_dev, stat.st_ino), stat.st_size
+            known, offset = self._log_at
+            if not full and self._by_hash is not None and where == known and size >= offset:
+                if size == offset or self._read_log(log, offset):
+                    return
         from review import listing
 
         by_hash: dict[str, str] = {}
-        for summary in listing.summaries(self)[0]:  # sorted by id: the first id wins, as ever
+        for summary in listing.summaries(self, reread=full)[0]:  # by id: the first id wins
             by_hash.setdefault(summary.content_hash, summary.id)
         self._by_hash, self._log_at = by_hash, (where, size)
 
-    def _read_log(self, log: Path, offset: int) -> bool:
-        """Add the log's complete lines from ``offset`` to the map; False if unreadable."""
+    def _read_log(self, log: BinaryIO, offset: int) -> bool:
+        """Add the open log's complete lines from ``offset`` to the map; False if unreadable."""
         try:
-            with open(log, "rb") as handle:
-                handle.seek(offset)
-                tail = handle.read()
+            log.seek(offset)
+            tail = log.read()
             end = tail.rfind(b"\n") + 1
             added = [json.loads(line) for line in tail[:end].splitlines() if line.strip()]
             pairs = [(str(item["hash"]), str(item["id"])) for item in added]
@@ -295,7 +304,7 @@ class ArticleStore:
         line = json.dumps({"id": article_id, "hash": digest}, ensure_ascii=False) + "\n"
         try:
             log.parent.mkdir(parents=True, exist_ok=True)
-            with open(log, "ab") as handle:
+            with _open_log(log) as handle:
                 start = handle.tell()
                 handle.write(line.encode("utf-8"))
                 handle.flush()
@@ -381,6 +390,23 @@ def _article(data: object, path: Path, article_id: str) -> Article:
         raise CorruptArticleError(f"{path}: holds article id {article.id!r}; rename the file "
                                   f"to {article.id}.json or fix its id")
     return article
+
+
+def _open_log(log: Path) -> BinaryIO:
+    """ADDED_LOG opened for appending. Anything but a regular file in its place (a FIFO, a
+    link) is removed first: the log is derived, and readers rebuild their maps when it is new.
+    OSError when that cannot be done (a folder there)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    handle = open_regular(log, flags)
+    if handle is None:
+        try:
+            log.unlink(missing_ok=True)
+        except OSError:
+            pass  # a folder: said below
+        handle = open_regular(log, flags)
+    if handle is None:
+        raise OSError(errno.EEXIST, f"{log} is not a regular file; remove it")
+    return handle
 
 
 def _is_safe(article_id: str) -> bool:

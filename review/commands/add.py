@@ -29,6 +29,7 @@ def command(paths, store):
     from review.errors import DuplicateArticleError, NothingToDoError
     from review.ingest import collect
     from review.store import ArticleStore
+    from review.terminal import printable
 
     articles, errors = collect([Path(p) for p in paths])
     if not articles and not errors:
@@ -39,10 +40,11 @@ def command(paths, store):
         try:
             stored = target.add(article)
         except DuplicateArticleError as err:
-            click.echo(f"skipped {err}")
+            click.echo(f"skipped {printable(str(err))}")
             continue
-        click.echo(f"added {stored.id}: {stored.title} ({len(stored.segments)} segments)")
+        click.echo(f"added {stored.id}: {printable(stored.title)} "
+                   f"({len(stored.segments)} segments)")
     for line in errors:
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {printable(line)}", err=True)
     if errors:
         sys.exit(2)

@@ -99,10 +99,15 @@ def _row(item) -> dict:
 
 
 def _print_table(report: dict, root) -> None:
+    """The human table; text from the store (titles, ids, flag codes, file names in problems)
+    is shown through review.terminal.printable, so no escape sequence reaches the terminal."""
+    from review.terminal import printable
+
     for line in report["problems"]:
-        click.echo(f"problem: {line}", err=True)
+        click.echo(f"problem: {printable(line)}", err=True)
     if not report["articles"]:
-        click.echo(f"no articles in {root}; add some with: python -m review add FILE...")
+        click.echo(f"no articles in {printable(str(root))}; add some with: "
+                   "python -m review add FILE...")
         return
     header = ("id", "seg", "pend", "acc", "corr", "rej", "summary", "acc%", "chrF", "TER",
               "title")
@@ -120,9 +125,12 @@ def _flag_rows(flags: dict[str, dict]) -> list[tuple[str, ...]]:
     from review.checks.describe import describe
 
     order = sorted(flags, key=lambda code: (-flags[code]["raised"], code))
+    from review.terminal import printable
+
     return [("flag", "raised", "dismissed", "dism%", "meaning")] + [
-        (code, str(flags[code]["raised"]), str(flags[code]["dismissed"]),
-         f"{100 * flags[code]['dismissal_rate']:.0f}", describe(code)[0]) for code in order]
+        (printable(code), str(flags[code]["raised"]), str(flags[code]["dismissed"]),
+         f"{100 * flags[code]['dismissal_rate']:.0f}", printable(describe(code)[0]))
+        for code in order]
 
 
 def _print_rows(rows: list[tuple[str, ...]]) -> None:
@@ -133,10 +141,12 @@ def _print_rows(rows: list[tuple[str, ...]]) -> None:
 
 
 def _cells(row: dict) -> tuple[str, ...]:
+    from review.terminal import printable
+
     rate = row["acceptance_rate"]
-    return (row["id"], *(str(row[name]) for name in COLUMNS), row["summary"],
+    return (printable(row["id"]), *(str(row[name]) for name in COLUMNS), row["summary"],
             "-" if rate is None else f"{100 * rate:.0f}", _num(row["chrf"]), _num(row["ter"]),
-            row["title"][:50])
+            printable(row["title"][:50]))
 
 
 def _num(value: float | None) -> str:

@@ -98,9 +98,18 @@ def blocked(article: Article, untranslated: int, others: list[str],
     problem = model_problem(mt_model)
     if problem is None:
         return Blocked()
-    # Only with no model is the memory asked: the usual rerun pays for nothing.
+    # Only with no model are the memory and the listing asked: the usual rerun pays nothing.
     return Blocked(problem, this_article=bool(untranslated) and needs_model(article),
-                   all_waiting=bool(others))
+                   all_waiting=_any_untranslated(others))
+
+
+def _any_untranslated(ids: list[str]) -> bool:
+    """Whether any of the articles ``ids`` has segments to translate (the rest only need
+    finishing, which needs no model)."""
+    from review.listing import summaries
+
+    wanted = set(ids)
+    return any(s.id in wanted and s.untranslated for s in summaries(ArticleStore())[0])
 
 
 def label_and_help(left: tuple[str, ...], untranslated: int) -> tuple[str, str]:
