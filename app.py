@@ -216,7 +216,7 @@ def review_page() -> None:
     if chosen is None:
         show_flash("top")
         return st.info("Pick another filter in the sidebar to see articles.")
-    waiting = translate_bar.waiting_ids(summaries, settings()["summary"])
+    waiting = translate_bar.waiting(summaries, settings()["summary"])
     try:
         mt_model = allowed_choice(settings()["mt_model"], "translation")
     except ReviewError as err:

@@ -9,6 +9,7 @@ the job's fields and its one-line message.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from review.store import ArticleStore
 KINDS = ("translate", "recheck", "repetitions")
 STATES = ("queued", "running", "done", "failed")
 SAVE_EVERY = 8  # segments translated between saves in app jobs
+REPETITIONS_AFTER_S = 1.0  # a repetition job waits for the deciding page to draw first
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,9 @@ def _repetitions(store: ArticleStore, job: Job) -> tuple[str, str]:
     article_id, index = job.params["article_id"], job.params["index"]
     job.set(article_id=article_id, article_title=Titles(store)[article_id],
             message=f"Looking for §{index}'s German in other articles")
+    # Started by a decision: the page that made it draws its next segment first (this job
+    # reads every candidate article, and in one process it would slow that page down).
+    time.sleep(REPETITIONS_AFTER_S)
     glossary = load_glossary(store.glossary_path)
     if store.get(article_id).segment(index).decision.status not in APPROVED:
         withdrawn, articles = withdraw_repetition(store, article_id, index, glossary)
@@ -273,7 +278,7 @@ class Titles(dict):
 
     def __missing__(self, article_id: str) -> str:
         try:
-            title = self.store.get(article_id).title or article_id
+            title = self.store.title(article_id) or article_id  # the file's head only
         except ReviewError:
             title = article_id
         self[article_id] = title

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Iterable
 
 from review import store_files
-from review.article import STATUSES, Article, no_surrogates
+from review.article import STATUSES, Article
+from review.article_validation import no_surrogates
 from review.remaining import Remaining, untranslated
 from review.store_files import Signature, is_finite, is_int, look, signature
 

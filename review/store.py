@@ -18,11 +18,12 @@ import errno
 import fnmatch
 import json
 import os
+
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from review import decisions
+from review import article_file, decisions
 from review.article import SCHEMA_VERSION, Article, now
 from review.store_files import StoreFiles, look, open_regular
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
@@ -82,11 +83,20 @@ class ArticleStore:
         try:
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
-                data = json.loads(handle.read().decode("utf-8"))
+                raw = handle.read()
+                data = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
             raise CorruptArticleError(f"{path}: unreadable ({_reason(err)}); it is left "
                                       "untouched: fix it or move it out of the store") from None
-        return _article(data, path, article_id), stat
+        article = _article(data, path, article_id, validated=article_file.validated(path, raw))
+        article_file.remember(path, raw)
+        return article, stat
+
+    def title(self, article_id: str) -> str:
+        """The article's title from the head of its file (``article_json`` writes it second),
+        without reading the rest; the whole file is read only when the head is not so."""
+        title = article_file.head_title(self.existing_path(article_id), article_id)
+        return title if title is not None else self.get(article_id).title
 
     def scan(self) -> tuple[list[Article], list[str]]:
         """All readable articles, plus one line per file that could not be read."""
@@ -334,7 +344,7 @@ class ArticleStore:
     def _write(self, article: Article) -> None:
         from review.atomic import write_atomic
 
-        data = json.dumps(article.to_dict(), ensure_ascii=False, indent=1)
+        data = article_file.article_json(article)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path(article.id), data)
@@ -373,7 +383,7 @@ class ArticleStore:
             lock.release()
 
 
-def _article(data: object, path: Path, article_id: str) -> Article:
+def _article(data: object, path: Path, article_id: str, validated: bool = False) -> Article:
     if not isinstance(data, dict):
         raise CorruptArticleError(f"{path}: not an article object; it is left untouched: fix "
                                   "it or move it out of the store")
@@ -382,7 +392,7 @@ def _article(data: object, path: Path, article_id: str) -> Article:
         raise CorruptArticleError(f"{path}: schema_version {version} is newer than this tool "
                                   f"understands ({SCHEMA_VERSION}); upgrade the review tool")
     try:
-        article = Article.from_dict(data)
+        article = Article.from_dict(data, validated=validated)
     except (TypeError, KeyError, ValueError, AttributeError) as err:
         raise CorruptArticleError(f"{path}: not a valid article ({_reason(err)}); it is left "
                                   "untouched: fix it or move it out of the store") from None

@@ -118,7 +118,7 @@ def starts_with(path: str | os.PathLike, head: bytes, expected: Signature) -> bo
 
 # -- what a summary read back from the listing index may hold ---------------------------------
 # A summary (review.listing.ArticleSummary.to_dict) is used only if it could be the summary of a
-# valid article file (review.article.validate) of the size its signature names; anything else
+# valid article file (review.article_validation.validate) of the size its signature names; anything else
 # means the index is corrupt or forged, and it is rebuilt from the files.
 
 MIN_RECORD = 20  # bytes a segment, flag or history entry takes at least in an article file

@@ -131,13 +131,14 @@ def test_translate_button_adds_missing_second_opinions(no_model, monkeypatch, ti
 
 def test_translate_all_waits_for_every_unfinished_article(no_model):
     from review.listing import summaries
-    from review.ui.translate_bar import waiting_ids
+    from review.ui.translate_bar import waiting
 
     unchecked = stopped_after_last_chunk()
     untranslated = ArticleStore().add(article_from_text(
         "Im Hafen von Hamburg legten weniger Schiffe an als im Vorjahr.", title="Hafen")).id
-    found = waiting_ids(summaries(ArticleStore())[0], "extractive")
-    assert sorted(found) == sorted([unchecked, untranslated])
+    found = waiting(summaries(ArticleStore())[0], "extractive")
+    assert sorted(found.ids) == sorted([unchecked, untranslated])
+    assert found.untranslated == {untranslated}  # only it needs the model
 
 
 def test_a_job_on_an_unchecked_article_says_it_is_checking(no_model, store_dir):

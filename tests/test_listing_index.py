@@ -16,12 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from review import listing, store_files
-from review.article import (APPROVED, Decision, Dismissal, Flag, MachineOutput, Summary)
+from review.article import (APPROVED, Article, Decision, Dismissal, Flag, MachineOutput,
+                            Summary)
 from review.cli import main
 from review.errors import DuplicateArticleError
 from review.ingest import article_from_text, load_path
 from review.metrics import acceptance_rate, edit_pairs, post_edit_effort
 from review.pipeline import SUMMARY_METHODS, is_done, pending_ids
+from review.article_file import article_json
 from review.store import ADDED_LOG, ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,7 +225,7 @@ def test_a_replaced_file_with_the_same_size_and_mtime_is_still_noticed(store, st
     data = json.loads(path.read_text("utf-8"))
     data["title"] = data["title"][::-1]  # same length, other bytes, written as a new file
     replacement = path.with_name("replacement.tmp")
-    replacement.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    replacement.write_text(article_json(Article.from_dict(data)), "utf-8")  # as the store
     os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     keep = path.with_name("keep.tmp")  # holds the old inode so it cannot be reused
     os.link(path, keep)

@@ -63,7 +63,7 @@ def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
 # -- the page -----------------------------------------------------------------------------------
 
 @st.fragment
-def article_page(article_id: str, waiting: tuple[str, ...], mt_model: str) -> None:
+def article_page(article_id: str, waiting: translate_bar.Waiting, mt_model: str) -> None:
     """One article: header, toolbar, segments with the current one open, summary panel."""
     try:
         article = ArticleStore().get(article_id)
@@ -117,7 +117,7 @@ def header(article: Article, review: list[rows.SegmentRow]) -> None:
 
 
 def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None,
-            waiting: tuple[str, ...], mt_model: str) -> None:
+            waiting: translate_bar.Waiting, mt_model: str) -> None:
     targets = rows.bulk_accept_targets(article)
     visible = navigation.shown(review, st.session_state.get(state.SEG_FILTER) or "all", current)
     upcoming = navigation.next_pending(review, current)

@@ -67,11 +67,20 @@ def work_left(remaining: Remaining) -> tuple[str, ...]:
     return remaining.left(settings()["summary"], second_configured())
 
 
-def waiting_ids(summaries, summary: str) -> tuple[str, ...]:
-    """Ids of the articles Translate all works on: those of ``summaries`` (the listing's
-    ``ArticleSummary`` rows) with work left for ``summary`` and the configured second model."""
+@dataclass(frozen=True)
+class Waiting:
+    """The articles Translate all works on (``ids``: work left), and which of them have
+    segments to translate (``untranslated``: only those need the model)."""
+    ids: tuple[str, ...] = ()
+    untranslated: frozenset[str] = frozenset()
+
+
+def waiting(summaries, summary: str) -> Waiting:
+    """What Translate all works on, from ``summaries`` (the listing's ``ArticleSummary`` rows)
+    with ``summary`` and the configured second model."""
     second = second_configured()
-    return tuple(s.id for s in summaries if not s.is_done(summary, second))
+    return Waiting(tuple(s.id for s in summaries if not s.is_done(summary, second)),
+                   frozenset(s.id for s in summaries if s.untranslated))
 
 
 def needs_model(article: Article) -> bool:
@@ -89,27 +98,19 @@ def needs_model(article: Article) -> bool:
     return len(memory_matches(memory, article.id, todo)) < len(todo)
 
 
-def blocked(article: Article, untranslated: int, others: list[str],
-            mt_model: str) -> Blocked:
+def blocked(article: Article, untranslated: int, others: list[str], mt_model: str,
+            others_untranslated: bool) -> Blocked:
     """What the model's absence turns off in this article's toolbar (``untranslated``: its
-    segments still to translate; finishing checks and summaries needs no model)."""
-    if not untranslated and not others:
+    segments still to translate; ``others_untranslated``: whether another waiting article has
+    some; finishing checks and summaries needs no model)."""
+    if not untranslated and not others_untranslated:
         return Blocked()  # nothing to translate: no need to ask
     problem = model_problem(mt_model)
     if problem is None:
         return Blocked()
-    # Only with no model are the memory and the listing asked: the usual rerun pays nothing.
+    # Only with no model is the memory asked: the usual rerun pays for nothing.
     return Blocked(problem, this_article=bool(untranslated) and needs_model(article),
-                   all_waiting=_any_untranslated(others))
-
-
-def _any_untranslated(ids: list[str]) -> bool:
-    """Whether any of the articles ``ids`` has segments to translate (the rest only need
-    finishing, which needs no model)."""
-    from review.listing import summaries
-
-    wanted = set(ids)
-    return any(s.id in wanted and s.untranslated for s in summaries(ArticleStore())[0])
+                   all_waiting=others_untranslated)
 
 
 def label_and_help(left: tuple[str, ...], untranslated: int) -> tuple[str, str]:
@@ -121,14 +122,13 @@ def label_and_help(left: tuple[str, ...], untranslated: int) -> tuple[str, str]:
             f"({', '.join(left)}) in the background; no segment is translated again")
 
 
-def buttons(article: Article, waiting: tuple[str, ...], mt_model: str) -> Blocked:
-    """Translate this article, or every article waiting, as a background job; what is off.
-
-    ``waiting``: ids of the articles with work left (``waiting_ids``)."""
+def buttons(article: Article, waiting: Waiting, mt_model: str) -> Blocked:
+    """Translate this article, or every article waiting, as a background job; what is off."""
     remaining = Remaining.of(article)
     left, untranslated = work_left(remaining), remaining.untranslated
-    others = [i for i in waiting if i != article.id]
-    off = blocked(article, untranslated, others, mt_model)
+    others = [i for i in waiting.ids if i != article.id]
+    off = blocked(article, untranslated, others, mt_model,
+                  any(i in waiting.untranslated for i in others))
     busy = jobs_panel.job_on(article.id)
     label, explained = label_and_help(left, untranslated)
     if busy:
