@@ -163,3 +163,17 @@ def test_without_a_summary_the_reviewer_writes_one(store_dir):
     saved = summary_decision(store_dir, article_id)
     assert (saved["status"], saved["text"], saved["reviewer"]) == ("corrected", CORRECTION,
                                                                    "anna")
+
+
+def test_a_confirmed_edit_leaves_no_draft_behind(store_dir):
+    from review.drafts import Drafts
+
+    article_id = add_article("edit-confirmed", summary=False)
+    at = open_app()
+    box = next(a for a in at.text_area if a.key.startswith(f"en:{article_id}:0:"))
+    at = box.input(CORRECTION).run()  # typed: the reviewer's draft, on the server too
+    assert [d.text for d in Drafts(ArticleStore()).of(article_id, "anna")] == [CORRECTION]
+    at = click(at, f"accept:{article_id}:0")  # Confirm saves it as the correction
+    data = json.loads((store_dir / f"{article_id}.json").read_text("utf-8"))
+    assert data["segments"][0]["decision"]["text"] == CORRECTION
+    assert Drafts(ArticleStore()).of(article_id, "anna") == []  # and it is no draft any more

@@ -174,11 +174,20 @@ def on_confirm(subject: Subject, then: int | None) -> None:
     except ReviewError as err:
         return flash(subject.where, "error", str(err))
     if action == "keep" or _decide(subject, action, text, then=then):
+        _decided(subject)  # its text is saved: no draft of it is kept when the page moves on
         go(subject.article_id, then)
-        drafts().pop(subject.box_key, None)  # decided: nothing left to keep
         if action != "keep":
             _sync_repetitions(subject)
             counts_changed()
+
+
+def _decided(subject: Subject) -> None:
+    """Forget the box whose text a decision just saved (``go`` keeps open boxes' texts)."""
+    drafts().pop(subject.box_key, None)
+    boxes = st.session_state.get(state.OPEN_BOXES) or {}
+    for slot, box in list(boxes.items()):
+        if box.key == subject.box_key:
+            del boxes[slot]
 
 
 def on_reject(subject: Subject, then: int | None) -> None:

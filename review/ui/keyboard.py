@@ -49,7 +49,9 @@ CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding: 1rem 1.5rem 3rem; }
 .st-key-article-head h5 { font-size: 1.05rem; padding: 0; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
-.st-key-toolbar button { min-height: 2rem; padding: 0 0.55rem; }
+.st-key-toolbar { gap: 0.4rem; }
+.st-key-toolbar button { min-height: 1.9rem; padding: 0 0.45rem; }
+.st-key-toolbar button p { font-size: 0.85rem; }
 .st-key-toolbar kbd { display: none; }
 .st-key-segment-list, .st-key-segment-list [data-testid="stVerticalBlock"] { gap: 0.3rem; }
 [class*="st-key-row-"] { padding: 0.15rem 0.4rem; border-bottom: 1px solid rgba(128,128,128,0.18); }
