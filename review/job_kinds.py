@@ -250,11 +250,12 @@ def _repetitions(store: ArticleStore, job: Job) -> tuple[str, str]:
     # reads every candidate article, and in one process it would slow that page down).
     time.sleep(REPETITIONS_AFTER_S)
     glossary = load_glossary(store.glossary_path)
-    if store.get(article_id).segment(index).decision.status not in APPROVED:
+    seg = store.get(article_id).segment(index)
+    if seg.decision.status not in APPROVED:
         withdrawn, articles = withdraw_repetition(store, article_id, index, glossary)
         job.set(result=(0, articles))
         return "done", f"Finished: {withdrawn_message(withdrawn, articles)}"
-    offered, articles = offer_repetition(store, article_id, index, glossary=glossary)
+    offered, articles = offer_repetition(store, article_id, index, glossary=glossary, seg=seg)
     job.set(result=(offered, articles))
     return "done", f"Finished: {offered_message(offered, articles)}"
 

@@ -22,7 +22,8 @@ class _NothingToOffer(Exception):
 
 
 def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=None,
-                     memory=None, translator: Translator | None = None) -> tuple[int, int]:
+                     memory=None, translator: Translator | None = None,
+                     seg: Segment | None = None) -> tuple[int, int]:
     """Offer an approved segment's English to the same German pending in other articles.
 
     Every other article's pending, non-boilerplate segment whose German equals this one's
@@ -33,13 +34,14 @@ def offer_repetition(store: ArticleStore, article_id: str, index: int, glossary=
     changed in one locked write that re-reads it, so a decision made meanwhile is respected.
 
     ``glossary`` None means the store's glossary.csv; ``memory`` None the store's memory; a
-    ``translator`` scores the offered English (its agreement).
+    ``translator`` scores the offered English (its agreement); ``seg``: the segment as just
+    read by the caller (a long article is not read twice).
     Returns (segments offered, articles changed); (0, 0) when the segment is not approved.
     """
     from review.memory import normalize
     from review.memory.units import origin_of
 
-    seg = store.get(article_id).segment(index)
+    seg = seg if seg is not None else store.get(article_id).segment(index)
     english = seg.approved
     if (seg.kind == "boilerplate" or not english
             or not english.strip() or not seg.source.strip()):
