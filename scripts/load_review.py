@@ -12,7 +12,8 @@ all reviewers work in one article (starting at different segments, so they meet)
 each has an article of its own.
 
 Reported per N: decisions attempted; stored (in the article's history under that reviewer,
-an edit with its own text); refused as stale (another reviewer decided first; an edit's text
+an edit with its own text); already approved (the page showed the segment approved by another
+reviewer, so Confirm moved on without a decision); refused as stale (another reviewer decided first; an edit's text
 must then be that reviewer's draft: ``refused_text_kept``); lost (neither stored nor refused:
 must be 0); Confirm -> next editor focused, p50/p90 (refusals left out). Every store file is
 read back at the end: ``unreadable`` counts files that fail.
@@ -149,25 +150,35 @@ def account(store_root: Path, tally: Tally) -> dict:
             articles[article_id] = store.get(article_id)
         except ReviewError:
             unreadable += 1
-    stored = refused = kept = lost = 0
+    stored = refused = kept = moved_on = 0
+    lost: list[dict] = []
     for attempt in tally.attempts:
         article = articles.get(attempt.article)
-        landed = article is not None and any(
-            entry.reviewer == attempt.reviewer and entry.target == f"segment:{attempt.index}"
-            and entry.action in ("accept", "correct")
+        entries = [] if article is None else [
+            entry for entry in article.history if entry.target == f"segment:{attempt.index}"
+            and entry.action in ("accept", "correct")]
+        landed = any(
+            entry.reviewer == attempt.reviewer
             and (attempt.token is None or attempt.token in (entry.after or {}).get("text", ""))
-            for entry in article.history)
+            for entry in entries)
         if landed:
             stored += 1
+        elif attempt.token is None and attempt.outcome == "shown" \
+                and any(entry.reviewer != attempt.reviewer for entry in entries):
+            moved_on += 1  # shown as approved by another already: Confirm moves on
         elif attempt.outcome == "refused":
             refused += 1
             draft = Drafts(store).get(attempt.article, attempt.index, attempt.reviewer)
             kept += attempt.token is None or (draft is not None and attempt.token in draft.text)
         else:
-            lost += 1
+            lost.append({"reviewer": attempt.reviewer, "segment": attempt.index,
+                         "edit": attempt.token is not None, "page": attempt.outcome,
+                         "seconds": round(attempt.seconds or 0, 2)})
     shown = sorted(a.seconds for a in tally.attempts if a.outcome == "shown")
-    return {"attempted": len(tally.attempts), "stored": stored, "refused_stale": refused,
-            "refused_text_kept": kept, "lost": lost, "unreadable": unreadable,
+    return {"attempted": len(tally.attempts), "stored": stored,
+            "already_approved_moved_on": moved_on, "refused_stale": refused,
+            "refused_text_kept": kept, "lost": len(lost), "lost_attempts": lost,
+            "unreadable": unreadable,
             "confirm_to_shown_p50_s": round(statistics.median(shown), 3) if shown else None,
             "confirm_to_shown_p90_s": round(shown[int(0.9 * (len(shown) - 1))], 3)
             if shown else None}
