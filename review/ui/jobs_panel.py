@@ -88,8 +88,13 @@ def announce_repetitions() -> None:
 
 
 def panel() -> None:
-    """Sidebar: the running job live, else the last finished one for a while."""
-    if runner().active() is not None:
+    """Sidebar: the running job live, else the last finished one for a while.
+
+    Only a translation or a re-check is followed live (a fragment redrawn every POLL seconds
+    until the next full run): a repetition job is over in a moment and says what it did in a
+    toast, and a page polled for it would redraw while the reviewer works.
+    """
+    if any(view.unfinished and view.kind != "repetitions" for view in runner().views()):
         live()
         return
     views = runner().views()
