@@ -25,6 +25,7 @@ from review.diff import escape_markdown
 from review.errors import BadInputError, ReviewError
 from review.ingest import article_from_text
 from review.store import ArticleStore
+from test_decision_bar import click  # the same clicks as the decision bar's tests
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -92,12 +93,6 @@ def open_app(name: str | None = None, query: dict[str, str] | None = None) -> Ap
     if name is not None:
         at = at.sidebar.text_input(key="reviewer").input(name).run()
         assert not at.exception, at.exception[0].message
-    return at
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    at = at.button(key=key).click().run()
-    assert not at.exception, at.exception[0].message
     return at
 
 

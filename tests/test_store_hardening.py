@@ -21,17 +21,9 @@ from review.errors import CorruptArticleError, DuplicateArticleError
 from review.ingest import article_from_text, content_hash, legacy_content_hash
 from review.store import ADDED_LOG, ArticleStore
 from review.ui.overview import riskiest_rows
+from test_hostile_input import GERMAN, OTHER  # the same two articles
 
 ROOT = Path(__file__).resolve().parent.parent
-GERMAN = ("Bahnstreik legt Verkehr lahm\n"
-          "Die Gewerkschaft der Lokführer hat am Montag zu einem neuen Streik aufgerufen. "
-          "Millionen Pendler müssen sich auf Ausfälle einstellen, sagte ein Sprecher der "
-          "Deutschen Bahn in Berlin.\n"
-          "Der Streik soll bis Mittwochabend dauern und auch den Güterverkehr betreffen.")
-OTHER = ("Hochwasser in Bayern\n"
-         "Nach tagelangem Regen sind in Bayern mehrere Flüsse über die Ufer getreten. "
-         "Die Feuerwehr hat in der Nacht Hunderte Menschen aus ihren Häusern geholt, "
-         "teilte das Landratsamt am Sonntag mit.")
 THIRD = ("Neue Brücke eröffnet\n"
          "Die Stadt hat am Freitag die neue Brücke über den Fluss für den Verkehr freigegeben. "
          "Der Bau hat drei Jahre gedauert und mehr gekostet als geplant, sagte der Bürgermeister.")
