@@ -29,7 +29,7 @@ _JS = """
   var keys = window.__reviewKeys = {queue: [], busy: null, waiting: null};
   var DECISIONS = {"ctrl+enter": "accept", "alt+x": "reject", "alt+z": "undo", "alt+m": "machine"};
   var MOVES = {"alt+arrowup": "prev-", "alt+arrowdown": "next-", "alt+n": "next_pending"};
-  var POLL = 15, GIVE_UP = 8000;
+  var POLL = 15, GIVE_UP = 8000, LIST_WAIT = 3000;  // ms
   var combo = function (e) {
     var key = e.key === "Enter" ? "enter" : (e.code || "").replace(/^Key/, "").toLowerCase();
     return (e.ctrlKey || e.metaKey ? "ctrl+" : "") + (e.altKey ? "alt+" : "") + key;
@@ -67,8 +67,9 @@ _JS = """
   };
   var pump = function () {
     if (keys.busy || !keys.queue.length) { return; }
+    if (listing()) { setTimeout(pump, POLL); return; }  // gives up by itself (LIST_WAIT)
     var cur = current();
-    if (!cur || settling() || listing()) {
+    if (!cur || settling()) {
       if (!keys.waiting) { keys.waiting = Date.now(); }
       if (Date.now() - keys.waiting > GIVE_UP) { keys.queue = []; keys.waiting = null; return; }
       setTimeout(pump, POLL);
@@ -111,7 +112,7 @@ _JS = """
   };
   var listing = function () {
     var wait = keys.listing;
-    if (wait && (count("listed") > wait.count || Date.now() - wait.since > GIVE_UP)) {
+    if (wait && (count("listed") > wait.count || Date.now() - wait.since > LIST_WAIT)) {
       keys.listing = wait = null;
     }
     return wait !== null && wait !== undefined;
