@@ -105,12 +105,11 @@ def on_open(article_id: str) -> None:
     st.rerun()  # the whole app: the list is a fragment, the page shows another article
 
 
-@st.fragment
+@st.fragment(key=state.LIST_FRAGMENT)
 def article_list() -> None:
     """Search, a page of the article list, and the export. A fragment that reads the store
-    itself, so the page redraws its counts after a decision (its hidden button, pressed by
-    review.ui.page.drawn_mark) without rerunning the app."""
-    st.button("Redraw the list", key=state.REFRESH_LIST)  # hidden (keyboard.CSS)
+    itself, so a decision redraws its counts (review.ui.session.counts_changed) without
+    rerunning the app."""
     store = ArticleStore()
     summaries = article_summaries(store)[0]
     entries = [s.to_entry() for s in summaries]
@@ -118,8 +117,6 @@ def article_list() -> None:
     if shown:
         list_page(shown)
     sidebar_export(store, summaries)
-    listed = st.session_state[state.LISTED] = st.session_state.get(state.LISTED, 0) + 1
-    st.container(key=f"listed-{listed}").html("<span></span>")  # drawn to its end (key_scope)
 
 
 def list_page(shown: list[listing.ArticleEntry]) -> None:

@@ -17,9 +17,6 @@ It reads no page text; it clicks only buttons found by their widget keys.
 """
 from __future__ import annotations
 
-import json
-
-from review.ui.keyboard import css_class
 
 # Wrapped in a function: a script's top-level names are the page's globals. No '<' before a
 # letter anywhere: Streamlit's sanitizer drops such a script.
@@ -29,7 +26,7 @@ _JS = """
   var keys = window.__reviewKeys = {queue: [], busy: null, waiting: null};
   var DECISIONS = {"ctrl+enter": "accept", "alt+x": "reject", "alt+z": "undo", "alt+m": "machine"};
   var MOVES = {"alt+arrowup": "prev-", "alt+arrowdown": "next-", "alt+n": "next_pending"};
-  var POLL = 15, GIVE_UP = 8000, LIST_WAIT = 3000;  // ms
+  var POLL = 15, GIVE_UP = 8000;  // ms
   var combo = function (e) {
     var key = e.key === "Enter" ? "enter" : (e.code || "").replace(/^Key/, "").toLowerCase();
     return (e.ctrlKey || e.metaKey ? "ctrl+" : "") + (e.altKey ? "alt+" : "") + key;
@@ -67,7 +64,6 @@ _JS = """
   };
   var pump = function () {
     if (keys.busy || !keys.queue.length) { return; }
-    if (listing()) { setTimeout(pump, POLL); return; }  // gives up by itself (LIST_WAIT)
     var cur = current();
     if (!cur || settling()) {
       if (!keys.waiting) { keys.waiting = Date.now(); }
@@ -97,26 +93,6 @@ _JS = """
     return -1;
   };
   var drawn = function () { return count("drawn"); };
-  // The page asks the sidebar's list to redraw (its counts changed), once the open editor has
-  // the focus back (the reviewer waits for that, not for the list). No key is applied until
-  // the list is drawn again: a click while it redraws could be lost.
-  keys.redrawList = function (button) {
-    var wait = keys.listing = {count: count("listed"), since: Date.now()};
-    var press = function () {
-      var el = document.activeElement;
-      var settled = el && el.tagName === "TEXTAREA" && el.closest('[class*="st-key-current-"]');
-      if (!settled && Date.now() - wait.since < 300) { setTimeout(press, POLL); return; }
-      button.click();
-    };
-    press();
-  };
-  var listing = function () {
-    var wait = keys.listing;
-    if (wait && (count("listed") > wait.count || Date.now() - wait.since > LIST_WAIT)) {
-      keys.listing = wait = null;
-    }
-    return wait !== null && wait !== undefined;
-  };
   // Until the page has answered the click: drawn to its end again.
   var watch = function () {
     var busy = keys.busy;
@@ -167,11 +143,3 @@ _JS = """
 
 SCRIPT = f"<script>{_JS}</script>"
 
-
-def redraw_list_script(button_key: str) -> str:
-    """A script that presses the sidebar list's hidden redraw button (widget key
-    ``button_key``) once, through the key queue so no key is applied meanwhile."""
-    selector = json.dumps(f".{css_class(button_key)} button")
-    return ("<script>(function () { var b = document.querySelector(%s); if (!b) { return; }"
-            " if (window.__reviewKeys) { window.__reviewKeys.redrawList(b); } else { b.click(); }"
-            " })();</script>" % selector)

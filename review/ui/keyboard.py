@@ -89,8 +89,7 @@ CSS = """<style>
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-summary-panel > * { flex-shrink: 0; }
-.st-key-focus-script, .st-key-keys-script, [class*="st-key-drawn-"], [class*="st-key-listed-"],
-.st-key-refresh_list { display: none; }
+.st-key-focus-script, .st-key-keys-script, [class*="st-key-drawn-"] { display: none; }
 @media (max-height: 900px) {
   [class*="st-key-row-"] [data-testid="stMarkdownContainer"] p { -webkit-line-clamp: 1; }
   [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p,

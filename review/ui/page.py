@@ -16,8 +16,8 @@ from review.diff import changed, diff_markdown, word_diff
 from review.errors import ReviewError
 from review.listing import ArticleEntry
 from review.store import ArticleStore
-from review.ui import (actions, jobs_panel, key_scope, keyboard, listing, memory_panel,
-                       navigation, rows, state, translate_bar)
+from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
+                       state, translate_bar)
 from review.ui.markup import german_with_terms
 from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
 from review.ui.done_cue import done_cue
@@ -62,7 +62,7 @@ def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
 
 # -- the page -----------------------------------------------------------------------------------
 
-@st.fragment
+@st.fragment(key=state.ARTICLE_FRAGMENT)
 def article_page(article_id: str, waiting: translate_bar.Waiting, mt_model: str) -> None:
     """One article: header, toolbar, segments with the current one open, summary panel."""
     try:
@@ -88,13 +88,10 @@ def article_page(article_id: str, waiting: translate_bar.Waiting, mt_model: str)
 
 def drawn_mark() -> None:
     """The page's last element, counting its drawings: a key pressed while the page answers
-    the one before waits for a higher count (review.ui.key_scope). After a click that changed
-    the sidebar list's counts, it also presses the list's hidden redraw button."""
+    the one before waits for a higher count (review.ui.key_scope)."""
     count = st.session_state[state.DRAWN] = st.session_state.get(state.DRAWN, 0) + 1
-    stale = st.session_state.pop(state.LIST_STALE, False)
     with st.container(key=f"drawn-{count}"):
-        st.html(key_scope.redraw_list_script(state.REFRESH_LIST) if stale else "<span></span>",
-                unsafe_allow_javascript=stale)
+        st.html("<span></span>")
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -124,12 +124,16 @@ def fill_box(box_key: str, text: str) -> None:
 
 
 def counts_changed() -> None:
-    """Say that a click changed what the sidebar's article list counts (decisions, flags).
+    """End a click that changed what the sidebar's article list counts (decisions, flags):
+    redraw the article and the list in one run (a click in the article's fragment otherwise
+    redraws it alone). Raises Streamlit's rerun signal, so it comes last; without a list
+    drawn in this session, the click's own redraw stands."""
+    from streamlit.errors import StreamlitAPIException
 
-    The article page redraws the list right after drawing itself (``page.drawn_mark``), so
-    the next editor never waits for it: a decision reruns only the article's fragment.
-    """
-    st.session_state[state.LIST_STALE] = True
+    try:
+        st.rerun([state.ARTICLE_FRAGMENT, state.LIST_FRAGMENT])
+    except StreamlitAPIException:
+        return
 
 
 def refocus() -> None:

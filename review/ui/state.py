@@ -39,9 +39,9 @@ REPLACE = "replace_pending"  # the second step waiting for a "replace the correc
 CONFLICTS = "conflicts"  # ARTICLE:TARGET -> this tab's text refused because another decided
 DRAWN = "drawn"  # times the article page was drawn to its end (review.ui.page.drawn_mark)
 
-LIST_STALE = "list_stale"  # a click changed the sidebar list's counts (session.counts_changed)
-REFRESH_LIST = "refresh_list"  # widget: the list's hidden redraw button (page.drawn_mark)
-LISTED = "listed"  # times the sidebar's list was drawn to its end (app.article_list)
+# Fragment keys (not session state): a decision redraws both (session.counts_changed).
+ARTICLE_FRAGMENT = "article-page"  # the open article (review.ui.page.article_page)
+LIST_FRAGMENT = "article-list"  # the sidebar's article list (app.article_list)
 
 # -- dialogs and jobs ---------------------------------------------------------------------------
 # Set while a dialog (the glossary) is open: a redraw of the whole app would leave it stale
