@@ -7,9 +7,10 @@ replaced. This listener sees every key first:
 - In the open segment's editor (or the page body, with a segment open) a decision key joins a
   queue: each is applied in order, by clicking its button in the editor open at the time it is
   applied, once the page has answered the one before (the article is drawn to its end again:
-  its last element, ``drawn_mark``, counts the drawings). Five quick Ctrl+Enter confirm five segments, as in MateCat. A decision that leaves
-  the editor as it was (refused, or nothing to do) empties the queue: the reviewer reads the
-  message first. Navigation keys pressed meanwhile queue behind it.
+  its last element, ``drawn_mark``, counts the drawings). Five quick Ctrl+Enter confirm five
+  segments, as in MateCat. A decision that leaves the editor as it was (refused, or nothing to
+  do) empties the queue: the reviewer reads the message first. Navigation keys pressed
+  meanwhile queue behind it.
 - In the summary's editor the key clicks the summary's button.
 - In any other input (sidebar, dialogs, search boxes) a decision key does nothing.
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from review.listing import summaries as article_summaries
 from review.store import ArticleStore
-from review.ui import overview, state
+from review.ui import overview
 from review.ui.session import md, usable_reviewer
 
 TOP = 25  # articles in the progress chart: those with the most left to review
