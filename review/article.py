@@ -5,7 +5,7 @@ decides where and how they are written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -243,6 +243,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+def trial_copy(article: Article, index: int) -> tuple[Article, Segment]:
+    """A copy of ``article`` to try a change to segment ``index`` on, and that segment: the
+    segment and the history list are its own, the rest is shared with ``article`` (a shared
+    reading, ``ArticleStore.view``, stays as it was). IndexError for an unknown segment."""
+    seg = _segment(_plain(article.segment(index)))
+    segments = [seg if s.index == index else s for s in article.segments]
+    return replace(article, segments=segments, history=list(article.history)), seg
 
 
 def history_target(target: int | str) -> str:

@@ -14,6 +14,10 @@ from review.article import Article
 # article is read several times). Equal bytes, not an equal stat, so nothing is assumed.
 _VALIDATED: dict[str, bytes] = {}
 VALIDATED_FILES = 16
+# Shared readings (``ArticleStore.view``): path -> (bytes, the Article parsed from them), the
+# newest few; equal bytes give the same object, which its holders only read.
+_SHARED: dict[str, tuple[bytes, Article]] = {}
+SHARED_FILES = 4
 TITLE_HEAD = 64 * 1024  # bytes read for a title
 _HEAD = re.compile(r'\{\n "id": ("(?:[^"\\]|\\.)*"),\n "title": ("(?:[^"\\]|\\.)*"),\n')
 
@@ -44,11 +48,26 @@ def validated(path: str | os.PathLike, raw: bytes) -> bool:
 
 def remember(path: str | os.PathLike, raw: bytes) -> None:
     """Note that ``raw``, read from ``path``, passed validation (the oldest notes go first)."""
-    key = str(path)
-    _VALIDATED.pop(key, None)
-    _VALIDATED[key] = raw
-    while len(_VALIDATED) > VALIDATED_FILES:
-        _VALIDATED.pop(next(iter(_VALIDATED)), None)
+    _keep(_VALIDATED, str(path), raw, VALIDATED_FILES)
+
+
+def shared(path: str | os.PathLike, raw: bytes) -> Article | None:
+    """The shared reading of these very bytes of ``path``, if one is kept."""
+    kept = _SHARED.get(str(path))
+    return kept[1] if kept is not None and kept[0] == raw else None
+
+
+def share(path: str | os.PathLike, raw: bytes, article: Article) -> None:
+    """Keep ``article``, parsed from ``raw`` of ``path``, as its shared reading."""
+    _keep(_SHARED, str(path), (raw, article), SHARED_FILES)
+
+
+def _keep(memo: dict, key: str, value, most: int) -> None:
+    """Put ``key`` last in ``memo``, dropping the oldest keys beyond ``most``."""
+    memo.pop(key, None)
+    memo[key] = value
+    while len(memo) > most:
+        memo.pop(next(iter(memo)), None)
 
 
 def head_title(path: str | os.PathLike, article_id: str) -> str | None:

@@ -250,7 +250,7 @@ def _repetitions(store: ArticleStore, job: Job) -> tuple[str, str]:
     # reads every candidate article, and in one process it would slow that page down).
     time.sleep(REPETITIONS_AFTER_S)
     glossary = load_glossary(store.glossary_path)
-    seg = store.get(article_id).segment(index)
+    seg = store.view(article_id).segment(index)
     if seg.decision.status not in APPROVED:
         withdrawn, articles = withdraw_repetition(store, article_id, index, glossary)
         job.set(result=(0, articles))

@@ -234,7 +234,7 @@ def summaries(store, reread: bool = False) -> tuple[list[ArticleSummary], list[s
             continue
         read_at = time.time_ns()
         try:
-            article, stat = store.read(article_id)
+            article, stat = store.read(article_id, shared=True)
         except (CorruptArticleError, UnknownArticleError) as err:
             problems.append(str(err))
             continue

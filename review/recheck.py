@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from models.base import Translator
-from review.article import Article, Segment
+from review.article import Article, Segment, trial_copy
 from review.errors import ReviewError
 
 
@@ -62,8 +62,7 @@ class Recheck:
         if target == "summary":
             return recheck
         try:
-            snapshot = store.get(article_id)
-            seg = snapshot.segment(int(target))
+            snapshot, seg = trial_copy(store.view(article_id), int(target))
             before = seg.english
             apply(snapshot)
         except Exception:  # noqa: BLE001 - the decision itself reports what is wrong with it

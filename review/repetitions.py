@@ -111,7 +111,7 @@ def _change_pending(store: ArticleStore, ids: Iterable[str], wanted: Callable[[S
     changed = touched = 0
     for other_id in ids:
         try:
-            if not any(wanted(s) for s in store.get(other_id).segments):
+            if not any(wanted(s) for s in store.view(other_id).segments):
                 continue
         except ReviewError:
             continue  # unreadable or gone: nothing to change there

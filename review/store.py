@@ -76,20 +76,32 @@ class ArticleStore:
         """The stored article; UnknownArticleError or CorruptArticleError naming the file."""
         return self.read(article_id)[0]
 
-    def read(self, article_id: str) -> tuple[Article, os.stat_result]:
-        """``get``, plus the stat of the very file version that was read (for the listing
-        index: a write replaces the file, so the stat of the open file matches its content)."""
+    def view(self, article_id: str) -> Article:
+        """``get`` for readers: while the file's bytes stay the same, every call in this
+        process gives the same object, parsed once. Never change it (``get`` gives a copy of
+        one's own): the page, the sidebar, the memory and the jobs share it."""
+        return self.read(article_id, shared=True)[0]
+
+    def read(self, article_id: str, shared: bool = False) -> tuple[Article, os.stat_result]:
+        """``get`` (``view`` when ``shared``), plus the stat of the very file version that was
+        read (for the listing index: a write replaces the file, so the stat of the open file
+        matches its content)."""
         path = self.existing_path(article_id)
         try:
             with open(path, "rb") as handle:
                 stat = os.fstat(handle.fileno())
                 raw = handle.read()
+                known = article_file.shared(path, raw) if shared else None
+                if known is not None:
+                    return known, stat
                 data = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
             raise CorruptArticleError(f"{path}: unreadable ({_reason(err)}); it is left "
                                       "untouched: fix it or move it out of the store") from None
         article = _article(data, path, article_id, validated=article_file.validated(path, raw))
         article_file.remember(path, raw)
+        if shared:
+            article_file.share(path, raw, article)
         return article, stat
 
     def title(self, article_id: str) -> str:
@@ -344,12 +356,15 @@ class ArticleStore:
     def _write(self, article: Article) -> None:
         from review.atomic import write_atomic
 
-        data = article_file.article_json(article)
+        data = article_file.article_json(article).encode("utf-8")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path(article.id), data)
         except OSError as err:
             raise self._unwritable(err) from None
+        # Made here from an Article, so it reads back as one: its next reading (the page's,
+        # right after a decision) need not validate it again.
+        article_file.remember(self.path(article.id), data)
 
     def _unwritable(self, err: OSError) -> StoreUnwritableError:
         reason = err.strerror or str(err)

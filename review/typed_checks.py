@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from review.article import ACTIONS, Flag
+from review.article import ACTIONS, Flag, trial_copy
 from review.store_files import RACY_NS, Signature, signature
 
 # resolved glossary path -> (the file's signature, the Glossary read from it)
@@ -40,8 +40,7 @@ def flags_as_typed(store, article_id: str, index: int, text: str) -> list[Flag]:
     """
     from review.recheck import recheck_segment
 
-    article = store.get(article_id)  # a fresh reading: changing it saves nothing
-    seg = article.segment(index)
+    article, seg = trial_copy(store.view(article_id), index)  # changing it saves nothing
     before = seg.english
     # What review.decisions.decide makes of a correction: the text stripped, approved.
     seg.decision = replace(seg.decision, status=ACTIONS["correct"], text=(text or "").strip())

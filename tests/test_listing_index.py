@@ -92,9 +92,9 @@ def reads(monkeypatch) -> list[str]:
     seen: list[str] = []
     original = ArticleStore.read
 
-    def counting(self, article_id):
+    def counting(self, article_id, **options):
         seen.append(article_id)
-        return original(self, article_id)
+        return original(self, article_id, **options)
 
     monkeypatch.setattr(ArticleStore, "read", counting)
     return seen

@@ -180,7 +180,7 @@ def _article_units(store, article_id: str, problems: list[str]) -> ArticleUnits 
     from review.exporters.select import approved_segments
 
     try:
-        article = store.get(article_id)
+        article = store.view(article_id)
     except (CorruptArticleError, UnknownArticleError) as err:
         problems.append(str(err))
         return None

@@ -66,7 +66,7 @@ def on_rerun_model(article_id: str, index: int, mt_model: str) -> None:
 def article_page(article_id: str, waiting: translate_bar.Waiting, mt_model: str) -> None:
     """One article: header, toolbar, segments with the current one open, summary panel."""
     try:
-        article = ArticleStore().get(article_id)
+        article = ArticleStore().view(article_id)  # the page only reads it
     except ReviewError as err:
         return st.warning(md(str(err)))
     blocks = rows.blocks(article, st.session_state.get(state.ORDER, rows.ORDERS[0]))
