@@ -10,17 +10,19 @@ from datetime import datetime, timezone
 from typing import Any
 
 from review.article_validation import (KINDS, LONE_SURROGATE,  # noqa: F401 - named here too
-                                       STATUSES, validate)
+                                       STATUSES, VERDICTS, validate)
 
 # 2: Segment.dismissed; history "before" also keeps the replaced reviewer and time; "undo"
 # history entries. 3: Segment.agreement/agreement_of and Segment.second (a second model's
-# translation). Older files load unchanged and are written back as the current version.
-SCHEMA_VERSION = 3
+# translation). 4: Summary.sentences (claims with evidence and verdicts); Article.date and
+# Article.url. Older files load unchanged and are written back as the current version.
+SCHEMA_VERSION = 4
 # STATUSES, KINDS and LONE_SURROGATE live with the validation of stored JSON that uses them.
 APPROVED = ("accepted", "corrected")
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 UNDO = "undo"  # the history action of an undo; not a status, so not in ACTIONS
 DRAFT = "[draft]"  # marks unreviewed machine output in Article.reviewed_text(drafts=True)
+GERMAN_TITLE = "[German] "  # marks an English title that is still the German headline
 
 
 def now() -> str:
@@ -126,6 +128,15 @@ class Segment:
 
 
 @dataclass
+class SummarySentence:
+    """One sentence (claim) of a summary, the segments that support it and a reviewer's word."""
+    text: str
+    evidence: list[int] = field(default_factory=list)  # segment indexes, best first
+    verdict: str | None = None  # one of VERDICTS; None until judged
+    note: str | None = None
+
+
+@dataclass
 class Summary:
     method: str  # extractive | abstractive | human
     text: str | None
@@ -134,6 +145,7 @@ class Summary:
     flags: list[Flag] = field(default_factory=list)
     note: str | None = None
     decision: Decision = field(default_factory=Decision)
+    sentences: list[SummarySentence] = field(default_factory=list)
 
     @property
     def approved(self) -> str | None:
@@ -159,6 +171,8 @@ class Article:
     text: str
     content_hash: str
     source_path: str | None = None
+    date: str | None = None  # the article's date, when its input gave one
+    url: str | None = None  # where the article was published, when its input gave it
     created: str = field(default_factory=now)
     updated: str = field(default_factory=now)
     revision: int = 0
@@ -199,6 +213,45 @@ class Article:
         """
         return _paragraphs((seg, _reviewed(seg, drafts)) for seg in self.segments
                            if seg.kind != "boilerplate")
+
+    def headline(self) -> list[Segment]:
+        """The segments that make up the title, in order; [] when the title is not the text of
+        consecutive segments near the start (a title given apart from the text)."""
+        want = _squashed(self.title)
+        # A long first sentence became the title shortened with "…" (ingest.first_line_title).
+        cut = want[:-1].rstrip() if want.endswith("…") else None
+        body = [s for s in self.segments if s.kind != "boilerplate"][:HEADLINE_SEARCH]
+        for start in range(len(body)):
+            joined, picked = "", []
+            for seg in body[start:]:
+                joined = f"{joined} {_squashed(seg.source)}".strip()
+                picked.append(seg)
+                if joined == want or (cut and joined.startswith(cut)):
+                    return picked
+                if not want.startswith(joined):
+                    break
+        return []
+
+    def english_title(self) -> tuple[str, str]:
+        """(title, state): the headline's reviewed English ("reviewed"), else its English
+        with machine output where not reviewed ("machine"), else the German title marked
+        with GERMAN_TITLE ("german")."""
+        headline = self.headline()
+        english = [_usable(seg.english) if seg.decision.status != "rejected" else None
+                   for seg in headline]
+        if headline and all(english):
+            reviewed = all(seg.decision.status in APPROVED for seg in headline)
+            return " ".join(english), ("reviewed" if reviewed else "machine")
+        return GERMAN_TITLE + self.title, "german"
+
+    def source_name(self) -> str | None:
+        """Where the article came from, for readers: its URL, else its input file's name
+        (with ":line" for a JSON Lines record); never a folder of the machine it was added on."""
+        if self.url:
+            return self.url
+        if not self.source_path:
+            return None
+        return self.source_path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or None
 
     def history_of(self, target: int | str) -> list[HistoryEntry]:
         """History entries on a segment index or ``"summary"``, oldest first (undos included)."""
@@ -298,6 +351,17 @@ def _paragraphs(pieces) -> str:
     return "\n".join(" ".join(parts) for _, parts in sorted(paragraphs.items()))
 
 
+HEADLINE_SEARCH = 8  # segments from the start that may begin the headline
+
+
+def _squashed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _usable(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
 def _flags(items: list[dict]) -> list[Flag]:
     return [Flag(**f) for f in items or []]
 
@@ -316,4 +380,5 @@ def _summary(data: dict[str, Any]) -> Summary:
     data = dict(data)
     data["flags"] = _flags(data.get("flags"))
     data["decision"] = Decision(**data.get("decision", {}))
+    data["sentences"] = [SummarySentence(**s) for s in data.get("sentences") or []]
     return Summary(**data)

@@ -11,6 +11,7 @@ import json
 import re
 
 STATUSES = ("pending", "accepted", "corrected", "rejected")
+VERDICTS = ("supported", "unsupported", "contradicted")  # a summary sentence's; or null
 KINDS = ("heading", "text", "boilerplate")
 # A lone surrogate (a string from bytes that were not UTF-8) cannot be written as UTF-8.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -23,7 +24,8 @@ def validate(data: object) -> None:
     no_surrogates(data)
     _require(isinstance(data, dict), "article", "not a JSON object")
     _fields(data, "", {"id": _STR, "title": _STR, "text": _STR, "content_hash": _STR,
-                       "source_path": _OPT_STR, "created": _STR, "updated": _STR,
+                       "source_path": _OPT_STR, "date": _OPT_STR, "url": _OPT_STR,
+                       "created": _STR, "updated": _STR,
                        "segments": (list,), "summary": (dict, type(None)),
                        "history": (list,)})
     _count(data, "revision", "")
@@ -88,6 +90,24 @@ def _summary_ok(summary: object, where: str) -> None:
     _flags_ok(summary.get("flags"), f"{where}.flags")
     if "decision" in summary:
         _decision_ok(summary["decision"], f"{where}.decision")
+    _sentences_ok(summary.get("sentences"), f"{where}.sentences")
+
+
+_SENTENCE = {"text": _STR, "evidence": (list,), "verdict": _OPT_STR, "note": _OPT_STR}
+
+
+def _sentences_ok(sentences: object, where: str) -> None:
+    """Summary sentences: a list (or absent) of {"text", "evidence", "verdict", "note"}."""
+    _require(isinstance(sentences, (list, type(None))), where, "not a list")
+    for i, item in enumerate(sentences or []):
+        _require(isinstance(item, dict), f"{where}[{i}]", "not a JSON object")
+        _fields(item, f"{where}[{i}]", _SENTENCE)
+        for k, index in enumerate(item.get("evidence", [])):
+            _require(type(index) is int and index >= 0, f"{where}[{i}].evidence[{k}]",
+                     "not a non-negative integer")
+        if item.get("verdict") is not None and item["verdict"] not in VERDICTS:
+            _fail(f"{where}[{i}].verdict",
+                  f"{item['verdict']!r} is not one of {', '.join(VERDICTS)} or null")
 
 
 def _decision_ok(decision: object, where: str) -> None:
@@ -105,7 +125,9 @@ def _history_ok(entry: object, where: str) -> None:
                            "before": (dict,), "after": (dict,), "machine": _OPT_STR})
     for side in ("before", "after"):
         for key, value in (entry.get(side) or {}).items():
-            if not isinstance(value, _OPT_STR):
+            if key == "sentences":  # a summary's sentences as the decision left them
+                _sentences_ok(value, f"{where}.{side}.sentences")
+            elif not isinstance(value, _OPT_STR):
                 _fail(f"{where}.{side}.{key}", f"{type(value).__name__} where text or null "
                                                "belongs")
         status = (entry.get(side) or {}).get("status", "pending")

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from review.article import Article, MachineOutput, Segment, Summary
+from review.article import SCHEMA_VERSION, Article, MachineOutput, Segment, Summary
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
                            StaleRevisionError, UnknownArticleError)
 from review.store import ArticleStore, StoreUnwritableError
@@ -41,7 +41,7 @@ def test_add_then_get_round_trips_every_field(store_dir):
     article = make_article()
     store.add(article)
     on_disk = json.loads((store_dir / "a1.json").read_text("utf-8"))
-    assert on_disk["schema_version"] == 3 and on_disk["segments"][0]["machine"]["model"]
+    assert on_disk["schema_version"] == SCHEMA_VERSION and on_disk["segments"][0]["machine"]["model"]
     assert on_disk["segments"][0]["dismissed"] == []
     assert store.get("a1").to_dict() == article.to_dict()
 
@@ -268,16 +268,16 @@ def test_schema_1_file_without_the_new_fields_loads_and_is_written_as_schema_2(s
     article = store.undo("old", 0, "bob")
     assert article.segment(0).decision.status == "pending"
     on_disk = json.loads((store_dir / "old.json").read_text("utf-8"))
-    assert on_disk["schema_version"] == 3 and on_disk["segments"][0]["dismissed"] == []
+    assert on_disk["schema_version"] == SCHEMA_VERSION and on_disk["segments"][0]["dismissed"] == []
 
 
 def test_file_of_a_newer_schema_is_refused_and_left_alone(store_dir):
     store = ArticleStore()
     store.add(make_article())
     data = json.loads((store_dir / "a1.json").read_text("utf-8"))
-    data["schema_version"] = 4
+    data["schema_version"] = SCHEMA_VERSION + 1
     (store_dir / "a1.json").write_text(json.dumps(data), "utf-8")
-    with pytest.raises(CorruptArticleError, match="schema_version 4 is newer"):
+    with pytest.raises(CorruptArticleError, match=f"schema_version {SCHEMA_VERSION + 1} is newer"):
         store.get("a1")
 
 
