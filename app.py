@@ -153,12 +153,17 @@ def sidebar_add() -> None:
 
 def sidebar_export(store: ArticleStore, summaries) -> None:
     with st.expander("Export approved work"):
-        what = st.selectbox("What", ("summaries", "translations"), key="export_what")
+        what = st.selectbox("What", ("summaries", "translations", "articles"), key="export_what",
+                            help="Articles: the whole article in reviewed English")
         fmt = st.selectbox("Format", actions.export_formats(what), key="export_format")
+        drafts = what == "articles" and st.checkbox(
+            "With drafts", key="export_drafts",
+            help="Show unreviewed machine English too, marked [draft]")
         try:
-            name, data, mime = actions.export_file(store, summaries, what, fmt)
+            name, data, mime = actions.export_file(store, summaries, what, fmt, drafts=drafts)
         except ReviewError as err:
             return st.caption(md(str(err)))
+        # The maker gives text or, for docx, bytes: download_button takes either.
         st.download_button(f"Download {name}", data, file_name=name, mime=mime, on_click="ignore")
 
 

@@ -30,6 +30,8 @@ INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u061c\u034
 SPACES = re.compile(r"[^\S\n]+")
 # Bidi embedding/override/isolate controls: a title with U+202E shows reversed.
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0, DEL, C1) and bidi controls: never in a one-line field.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 # Names Windows reserves for devices, with any extension: never an article's file name.
 RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
 
@@ -273,7 +275,39 @@ def _from_record(record: object, name: str, source: str,
     if raw_id is not None and (not isinstance(raw_id, (str, int)) or not safe_id(str(raw_id))):
         raise BadInputError(f'{name}: "id" must be a string with letters or digits')
     article_id = str(raw_id) if raw_id is not None else default_id
-    return _checked(text, name, source, title=title, article_id=article_id)
+    date, url = _optional_field(record, "date", name), _optional_field(record, "url", name)
+    if url is not None:
+        _check_url(url, name)
+    article = _checked(text, name, source, title=title, article_id=article_id)
+    article.date, article.url = date, url
+    return article
+
+
+def _optional_field(record: dict, field: str, name: str) -> str | None:
+    """An optional one-line string field of an input record ("date", "url"); None if absent."""
+    value = record.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadInputError(f'{name}: "{field}" must be a string; give it as text or leave '
+                            "it out")
+    if CONTROL.search(value) or LONE_SURROGATE.search(value):
+        raise BadInputError(f'{name}: "{field}" holds a control character or line break; '
+                            "give it on one line of plain text")
+    return value.strip() or None
+
+
+def _check_url(url: str, name: str) -> None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc \
+            or any(ch.isspace() for ch in url):
+        raise BadInputError(f'{name}: "url" must be an http:// or https:// address; fix it or '
+                            "leave it out")
 
 
 def _checked(text: str, name: str, source: str, title: str | None = None,

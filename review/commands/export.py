@@ -1,4 +1,4 @@
-"""`python -m review export`: approved summaries or translations, to stdout or a file."""
+"""`python -m review export`: approved summaries, articles or translations, to stdout or a file."""
 from __future__ import annotations
 
 import os
@@ -14,9 +14,10 @@ from review.export import FORMATS, WHATS
 @click.command("export")
 @store_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
-              help="Output format.")
+              help="Output format (docx needs -o).")
 @click.option("--what", type=click.Choice(WHATS), default=None,
-              help="What to export [default: summaries; translations for tmx and xliff].")
+              help="What to export [default: summaries; translations for tmx and xliff; "
+                   "articles for txt and bilingual-*].")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Write to FILE atomically instead of stdout ('-' is stdout). FILE must "
                    "be a regular file or a new name in an existing folder.")
@@ -25,12 +26,18 @@ from review.export import FORMATS, WHATS
                    "Excel.")
 @click.option("--bom/--no-bom", default=True, show_default=True,
               help="CSV: start with a UTF-8 byte order mark, so Excel shows umlauts right.")
-def command(store, fmt, what, output, delimiter, bom):
-    """Export approved work: accepted or corrected summaries, or segment translations.
+@click.option("--with-drafts", "drafts", is_flag=True, default=False,
+              help="Articles: show unreviewed machine English, marked [draft].")
+def command(store, fmt, what, output, delimiter, bom, drafts):
+    """Export approved work: summaries, whole articles in English, or segment translations.
 
-    Only approved work is exported: pending and rejected segments and boilerplate never.
-    Output is sorted by article id and segment index, so the same store gives the same bytes.
-    Summaries export as json, jsonl, csv or md; tmx (TMX 1.4b) and xliff (XLIFF 2.0, every
+    Only approved work is exported: pending and rejected segments and boilerplate never
+    (articles --with-drafts: unreviewed machine English marked [draft]). Output is sorted by
+    article id and segment index, so the same store gives the same bytes. Summaries export
+    as json, jsonl, csv or md, or as a digest to read (html, docx): English title, source,
+    date, who approved it when; a summary approved before a segment was rejected or reopened
+    is left out with a warning. Articles export as md, html, docx or txt, or German beside
+    English as bilingual-html or bilingual-docx. tmx (TMX 1.4b) and xliff (XLIFF 2.0, every
     approved segment state="final") hold segment pairs. CSV cells that a spreadsheet would
     run as a formula (starting with = + - @, tab or CR) get a leading '. Unreadable article
     files are reported one line each and skipped: the rest is exported and the exit code is 1.
@@ -39,17 +46,24 @@ def command(store, fmt, what, output, delimiter, bom):
     Example:
       python -m review export --format csv -o summaries.csv
       python -m review export --format csv --delimiter ';' -o summaries.csv
+      python -m review export --format docx -o summaries.docx
+      python -m review export --what articles --format html -o articles.html
+      python -m review export --what articles --format bilingual-docx -o review.docx
       python -m review export --what translations --format tmx -o approved.tmx
       python -m review export --what translations --format jsonl | head
     """
     from review.errors import BadInputError
-    from review.export import csv_delimiter, default_what, export
+    from review.export import check_choice, csv_delimiter, default_what, export
     from review.store import ArticleStore
+    from review.terminal import printable
 
+    what = what or default_what(fmt)
     if delimiter is not None and fmt != "csv":
         raise BadInputError(f"--delimiter applies to csv only, not {fmt}: drop it or use "
                             "--format csv")
+    check_choice(what, fmt, drafts)
     separator = csv_delimiter("," if delimiter is None else delimiter)
+    check_binary_output(fmt, output)
     check_output(output)
     articles_store = ArticleStore(store)
     articles, problems = articles_store.scan()
@@ -57,11 +71,22 @@ def command(store, fmt, what, output, delimiter, bom):
         click.echo(f"warning: {problem}", err=True)
     if not articles and not problems:
         raise _empty_store(articles_store.root)
-    text = export(articles, what or default_what(fmt), fmt, where=str(articles_store.root),
-                  delimiter=separator, bom=bom)
-    _write(text, output)
+    made = export(articles, what, fmt, where=str(articles_store.root), delimiter=separator,
+                  bom=bom, drafts=drafts,
+                  warn=lambda line: click.echo(f"warning: {printable(line)}", err=True))
+    _write(made, output)
     if problems:
         sys.exit(1)
+
+
+def check_binary_output(fmt: str, output: str | None) -> None:
+    """A binary format (docx) goes to a file, never to a terminal or a pipe."""
+    from review.errors import BadInputError
+    from review.export import FORMAT_TABLE
+
+    if FORMAT_TABLE[fmt].binary and (output is None or output == "-"):
+        raise BadInputError(f"{fmt} is a binary file, not text for stdout: give -o "
+                            f"FILE.docx")
 
 
 def _empty_store(root) -> Exception:
@@ -112,16 +137,16 @@ def _kind(mode: int) -> str:
     return next((name for test, name in kinds if test(mode)), "not a plain file")
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(made: str | bytes, output: str | None) -> None:
     """Print to stdout, or replace FILE in one step so no half-written file is ever seen."""
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        click.echo(made, nl=False)
         return
     from review.atomic import write_atomic
     from review.errors import BadInputError
 
     try:
-        write_atomic(output, text)
+        write_atomic(output, made)
     except OSError as err:
         reason = err.strerror or type(err).__name__
         raise BadInputError(f"cannot write {output}: {reason}; choose a writable file "

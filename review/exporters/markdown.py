@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from review.article import Article, Decision
-from review.exporters.select import approved_segments, approved_summary
+from review.exporters.articles import ArticleDoc
+from review.exporters.digest import SummaryItem, made_by, summary_items
+from review.exporters.select import approved_segments
 
 # Control characters have no place in a document meant for reading.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -30,15 +32,27 @@ _HARD_BREAK = "\\\n"
 
 def summaries_md(articles: list[Article]) -> str:
     parts = ["# Approved summaries\n"]
-    for article in articles:
-        found = approved_summary(article)
-        if found is None:
-            continue
-        summary, text = found
-        method = summary.method + (f", {summary.model}" if summary.model else "")
-        parts.append(_heading(article))
-        parts.append(_block(text) + "\n")
-        parts.append(f"*{escape_field(method)} summary; {_byline(summary.decision)}*\n")
+    for item in summary_items(articles):
+        parts.append(_summary_heading(item))
+        parts.append(_block(item.text) + "\n")
+        parts.append(f"*{escape_field(made_by(item))}; {_byline(item.summary.decision)}*\n")
+        if item.stamp:
+            parts.append(f"*{escape_field(item.stamp)}*\n")
+    return "\n".join(parts)
+
+
+def articles_md(docs: list[ArticleDoc]) -> str:
+    """Each article: its title as the top heading, the source line, headings and paragraphs."""
+    parts = []
+    for doc in docs:
+        parts.append(f"# {escape_field(doc.title)}\n")
+        if doc.meta:
+            parts.append(f"*{escape_field(doc.meta)}*\n")
+        for block in doc.blocks:
+            if block.kind == "heading":
+                parts.append(f"## {escape_field(block.text)}\n")
+            else:
+                parts.append(_block(block.text) + "\n")
     return "\n".join(parts)
 
 
@@ -84,6 +98,16 @@ def _block(text: str, indent: str = "") -> str:
 def _heading(article: Article) -> str:
     return f"## {escape_field(article.title) or escape_field(article.id)}\n\n" \
            f"Article {_code(article.id)}\n"
+
+
+def _summary_heading(item: SummaryItem) -> str:
+    article = item.article
+    facts = [f"Article {_code(article.id)}"]
+    facts += [] if item.title_state == "german" else [f"German title: "
+                                                       f"{escape_field(article.title)}"]
+    facts += [f"Source: {escape_field(item.source)}"] if item.source else []
+    facts += [f"Date: {escape_field(item.date)}"] if item.date else []
+    return f"## {escape_field(item.english_title)}\n\n{' · '.join(facts)}\n"
 
 
 def _code(text: str) -> str:

@@ -80,8 +80,10 @@ def _unique(candidate: str, used: set[str]) -> str:
 
 def _file(root: ET.Element, article: Article, items: list[Approved], used: set[str]) -> None:
     # xml:space keeps line breaks and runs of spaces in corrections as the reviewer typed them.
-    file = sub(root, "file", id=file_id(article.id), original=article.source_path,
-               **{XML_SPACE: "preserve"})
+    # original names where the article came from for its readers (a URL or a file name),
+    # never the folder of the server it was added on.
+    file = sub(root, "file", id=file_id(article.id),
+               original=article.source_name() or article.id, **{XML_SPACE: "preserve"})
     _metadata(file, "article", {"id": article.id, "title": article.title})
     for item in items:
         _unit(file, item, _unique(unit_id(article.id, item.segment.index), used))

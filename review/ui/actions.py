@@ -195,32 +195,44 @@ def add_seeds(store: ArticleStore) -> tuple[list[str], list[str]]:
 
 
 def export_formats(what: str) -> tuple[str, ...]:
-    """Formats that can carry ``what``: TMX and XLIFF hold segment pairs only."""
-    from review.export import BILINGUAL_FORMATS, FORMATS
+    """The formats that can carry ``what``, from the one FORMAT_TABLE."""
+    from review.export import formats_for
 
-    return FORMATS if what == "translations" else tuple(
-        f for f in FORMATS if f not in BILINGUAL_FORMATS)
+    return formats_for(what)
 
 
-def export_file(store: ArticleStore, summaries: list, what: str,
-                fmt: str) -> tuple[str, Callable[[], str], str]:
+def export_file(store: ArticleStore, summaries: list, what: str, fmt: str,
+                drafts: bool = False) -> tuple[str, Callable[[], str | bytes], str]:
     """(file name, content maker, MIME type) of the approved ``what``; NothingToDoError when none.
 
     Whether anything is approved comes from the listing index (``summaries``); the articles
-    are read, and the file made, only when the reviewer clicks Download.
+    are read, and the file made (text, or bytes for docx), only when the reviewer clicks
+    Download. ``drafts``: articles with unreviewed machine English, marked [draft].
     """
     from review.errors import NothingToDoError
-    from review.export import FORMAT_TABLE, export
+    from review.export import FORMAT_TABLE, check_choice, export
 
-    if not any(_has_approved(s, what) for s in summaries):
+    check_choice(what, fmt, drafts and what == "articles")
+    drafts = drafts and what == "articles"
+    if not any(_has_approved(s, what, drafts) for s in summaries):
         item = "summary" if what == "summaries" else "segment"
         raise NothingToDoError(f"nothing approved yet: accept or correct a {item} to export "
                                f"{what}")
-    return f"approved-{what}.{fmt}", lambda: export(store.scan()[0], what, fmt), \
-        FORMAT_TABLE[fmt].mime
+    return _file_name(what, fmt), \
+        lambda: export(store.scan()[0], what, fmt, drafts=drafts), FORMAT_TABLE[fmt].mime
 
 
-def _has_approved(summary, what: str) -> bool:
+def _file_name(what: str, fmt: str) -> str:
+    """E.g. approved-summaries.docx; bilingual-html gives approved-articles-bilingual.html."""
+    kind, _, ending = fmt.rpartition("-")
+    return f"approved-{what}{'-' + kind if kind else ''}.{ending}"
+
+
+def _has_approved(summary, what: str, drafts: bool = False) -> bool:
     if what == "summaries":
         return summary.summary_state in APPROVED
-    return summary.accepted + summary.corrected > 0
+    if summary.accepted + summary.corrected > 0:
+        return True
+    # With none approved, undecided segments with machine output are at least those
+    # translated but not rejected.
+    return drafts and summary.translated > summary.rejected
