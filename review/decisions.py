@@ -1,13 +1,22 @@
-"""The rules of a decision: what accept, correct, reject, undo and a dismissal do to an article.
+"""The rules of a decision: what accept, correct, reject, undo, a dismissal and a verdict on a
+summary sentence do to an article.
 
 Each function changes an ``Article`` in place and records the change in its history; none
-reads or writes files. ``ArticleStore`` runs them inside its locked read-modify-write.
+reads or writes files. ``ArticleStore`` runs them inside its locked read-modify-write. A
+decision on the summary also sets its sentences (``summary_sentences``) and records them; the
+evidence of sentences it makes new is filled in afterwards (``recheck.Recheck``).
 """
 from __future__ import annotations
 
-from review.article import (ACTIONS, UNDO, Article, Decision, Dismissal, Flag, HistoryEntry,
-                            Segment, Summary, decision_stack, history_target, now)
+from dataclasses import asdict, replace
+
+from review import summary_sentences
+from review.article import (ACTIONS, APPROVED, UNDO, VERDICTS, Article, Decision, Dismissal,
+                            Flag, HistoryEntry, Segment, Summary, SummarySentence,
+                            decision_stack, history_target, now)
 from review.errors import BadInputError, NothingToUndoError, StaleRevisionError
+
+VERDICT = "verdict"  # the history action of a verdict on a summary sentence
 
 
 def check_decision_args(action: str, reviewer: str, text: str | None) -> None:
@@ -31,20 +40,25 @@ def check_reviewer(reviewer: str) -> str:
 
 def decide(article: Article, target: int | str, action: str, reviewer: str,
             text: str | None, expected_revision: int | None) -> None:
-    """Apply one decision to the article in place and record it in the history."""
+    """Apply one decision to the article in place and record it in the history (for the
+    summary, with its sentences before and after: see ``_judged``)."""
     owner, machine, label = _target(article, target, action)
     _check_revision(article, target, owner.decision, label, expected_revision)
     if action == "accept" and machine is None:
         raise BadInputError(f"article {article.id} {label} has no machine output to accept; "
                             "use --correct TEXT to give your own translation")
     final = {"accept": machine, "correct": text.strip() if text else None, "reject": None}
+    judged = _judged(article, owner, action, final[action]) if target == "summary" else None
     new = Decision(status=ACTIONS[action], text=final[action], reviewer=reviewer, time=now())
     _replace_decision(article, owner, target, action, reviewer, new, machine, new.time)
+    if judged is not None:
+        _put_sentences(article, owner, judged)
 
 
 def undo(article: Article, target: int | str, reviewer: str,
           expected_revision: int | None) -> None:
-    """Revert the last decision on ``target`` still in effect, and record the undo."""
+    """Revert the last decision on ``target`` still in effect, and record the undo; the
+    summary gets back the sentences it had before that decision."""
     owner, machine, label = _target(article, target, UNDO)
     _check_revision(article, target, owner.decision, label, expected_revision)
     stack = decision_stack(article.history_of(target))
@@ -54,6 +68,94 @@ def undo(article: Article, target: int | str, reviewer: str,
                                  "--correct TEXT or --reject")
     restored = _restored(stack)
     _replace_decision(article, owner, target, UNDO, reviewer, restored, machine, now())
+    if target == "summary":
+        before = stack[-1].before.get("sentences")
+        _put_sentences(article, owner, summary_sentences.synced(owner) if before is None
+                       else [SummarySentence(**item) for item in before])
+
+
+def set_verdict(article: Article, k: int, verdict: str, reviewer: str, note: str | None = None,
+                expected_revision: int | None = None) -> None:
+    """Set summary sentence ``k``'s verdict and note in place, record it in the history and
+    bump the summary decision's revision (so a view of the old one is stale)."""
+    reviewer = check_reviewer(reviewer)
+    sentence = _summary_sentence(article, k)
+    if verdict not in VERDICTS:
+        raise BadInputError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}; e.g. "
+                            "--verdict supported")
+    summary = article.summary
+    _check_revision(article, "summary", summary.decision, "summary", expected_revision)
+    if verdict != "supported" and summary.decision.status in APPROVED:
+        raise BadInputError(f"article {article.id} summary is {summary.decision.status}: undo "
+                            f"the approval first (python -m review decide {article.id} "
+                            f"--summary --undo --reviewer NAME), then mark sentence {k} "
+                            f"{verdict}")
+    before = _verdict_state(k, sentence)
+    sentence.verdict, sentence.note = verdict, note.strip() if note and note.strip() else None
+    summary.decision.revision += 1
+    article.history.append(HistoryEntry(target="summary", action=VERDICT, reviewer=reviewer,
+                                        time=now(), before=before,
+                                        after=_verdict_state(k, sentence)))
+
+
+def record_sentences(article: Article) -> None:
+    """Let the last history entry, if a summary decision, show the sentences as they are now
+    (their evidence is filled in after the decision)."""
+    entry = article.history[-1] if article.history else None
+    if entry and entry.target == "summary" and "sentences" in entry.after and article.summary:
+        entry.after["sentences"] = [asdict(s) for s in article.summary.sentences]
+
+
+def _judged(article: Article, summary: Summary, action: str,
+            text: str | None) -> list[SummarySentence]:
+    """The summary's sentences as the decision leaves them: a correction's text split afresh
+    (a sentence with unchanged text keeps its evidence, verdict and note); an approval is
+    refused while a sentence is judged unsupported or contradicted, and makes those not
+    judged yet supported."""
+    if action == "correct":
+        sentences = summary_sentences.resplit(summary, text)
+    else:
+        sentences = summary_sentences.synced(summary)
+    if action == "reject":
+        return sentences
+    wrong = [k for k, s in enumerate(sentences) if s.verdict not in (None, "supported")]
+    if wrong:
+        which = ", ".join(map(str, wrong))
+        raise BadInputError(
+            f"article {article.id} summary sentence(s) {which} are marked unsupported or "
+            f"contradicted; correct the summary without them, or set their verdict to "
+            f"supported (--summary-sentence K --verdict supported), then {action} it")
+    return [replace(s, verdict=s.verdict or "supported") for s in sentences]
+
+
+def _put_sentences(article: Article, summary: Summary,
+                   sentences: list[SummarySentence]) -> None:
+    """Give the summary ``sentences``, recording them (and those before) in the last history
+    entry, the decision that set them."""
+    entry = article.history[-1]
+    entry.before["sentences"] = [asdict(s) for s in summary.sentences]
+    summary.sentences = sentences
+    entry.after["sentences"] = [asdict(s) for s in sentences]
+
+
+def _summary_sentence(article: Article, k: int) -> SummarySentence:
+    """Summary sentence ``k``; BadInputError naming K, how many there are and the fix."""
+    sentences = article.summary.sentences if article.summary else []
+    if not isinstance(k, bool) and isinstance(k, int) and 0 <= k < len(sentences):
+        return sentences[k]
+    if not sentences:
+        fix = (f"make the summary first: python -m review translate {article.id}"
+               if article.summary is None else f"write it: python -m review decide "
+               f"{article.id} --summary --correct TEXT")
+        raise BadInputError(f"article {article.id} has no summary sentence {k} (its summary has "
+                            f"0 sentences); {fix}")
+    raise BadInputError(f"article {article.id} has no summary sentence {k} (its summary has "
+                        f"{len(sentences)}: 0-{len(sentences) - 1}); give --summary-sentence "
+                        f"0 to {len(sentences) - 1}")
+
+
+def _verdict_state(k: int, sentence: SummarySentence) -> dict[str, str | None]:
+    return {"sentence": str(k), "verdict": sentence.verdict, "note": sentence.note}
 
 
 def dismiss(article: Article, index: int, code: str, detail: str, reviewer: str) -> None:

@@ -17,6 +17,7 @@ NUMBER_CODE = "summary_number_unsupported"
 NAME_CODE = "summary_name_unsupported"
 
 _SENTENCES = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
+_QUOTED = re.compile(r"'(.+)'")  # the number or name a flag's detail quotes
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _OPENERS = "\"'“‘„«(:"
 # Capitalised words that are never names, wherever they stand (after a colon, inside a quote).
@@ -37,6 +38,47 @@ def faithfulness_flags(summary_en: str, article_en: str, article_de: str = "") -
             + _name_flags(summary_en, article_en, article_de))
 
 
+def sentence_flags(summary) -> list[list[Flag]]:
+    """For each of the summary's sentences, the summary's flags whose number or name it holds."""
+    return [[flag for flag in summary.flags if _flag_in(flag, sentence.text)]
+            for sentence in summary.sentences]
+
+
+def _flag_in(flag: Flag, sentence: str) -> bool:
+    quoted = _QUOTED.search(flag.detail)
+    if quoted is None:
+        return False
+    if flag.code == NUMBER_CODE:
+        number = rf"(?<![\d.,]){re.escape(quoted.group(1))}(?![\d]|[.,]\d)"
+        return re.search(number, sentence) is not None
+    return flag.code == NAME_CODE and _phrase_in(quoted.group(1), sentence)
+
+
+def names_in(text: str) -> list[str]:
+    """The names ``text`` uses, as the flags check them: runs of capitalised words, without
+    the first word of a sentence (capitalised anyway)."""
+    names = []
+    for run, starts_sentence in _runs(text):
+        name = " ".join(run[1:] if starts_sentence else run)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def german_keys(german: str) -> set[str]:
+    """German text's words as spelling-tolerant keys, for ``mentions``."""
+    return {_key(w) for w in _parts(german)}
+
+
+def mentions(name: str, english: str, keys: set[str]) -> bool:
+    """Whether a segment holds ``name``: in its English, or every part in its German (as
+    ``german_keys``, transliteration allowed)."""
+    if _phrase_in(name, english):
+        return True
+    parts = _parts(name)
+    return bool(parts) and all(_key(part) in keys for part in parts)
+
+
 def _number_flags(summary: str, english: str, german: str) -> list[Flag]:
     from review.checks.numbers import extract_numbers
 
@@ -53,7 +95,7 @@ def _number_flags(summary: str, english: str, german: str) -> list[Flag]:
 
 def _name_flags(summary: str, english: str, german: str) -> list[Flag]:
     english_words = {w.casefold() for w in _parts(english)}
-    german_keys = {_key(w) for w in _parts(german)}
+    keys = german_keys(german)
     flags, seen = [], set()
     for run, starts_sentence in _runs(summary):
         name = " ".join(run)
@@ -63,7 +105,7 @@ def _name_flags(summary: str, english: str, german: str) -> list[Flag]:
         # A first word is capitalised anyway ("Yesterday Mayor Smith"): only the rest must be
         # found; it is still shown as part of the name.
         checked = run[1:] if starts_sentence else run
-        if any(not _supported(w, english_words, german_keys) for w in _parts(" ".join(checked))):
+        if any(not _supported(w, english_words, keys) for w in _parts(" ".join(checked))):
             flags.append(Flag(NAME_CODE, f"the name '{name}' is not in the article"))
     return flags
 

@@ -2,6 +2,7 @@
 reviewer's draft of the target (cleared when the decision saves it, kept when refused)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from models.base import Translator
@@ -42,7 +43,9 @@ class Recheck:
     loaded, agreement). The store then runs the instance as its ``on_change`` hook inside the
     lock, where it copies those results onto the segment while its English is still the one
     checked, checks it there only if another writer changed it meanwhile, and re-derives a
-    pending extractive summary. A failing check never costs the decision: it is saved, and
+    pending extractive summary. The evidence of summary sentences a decision makes (a
+    correction's, a re-derived extractive summary's) is found on the snapshot too and only
+    copied in the lock. A failing check never costs the decision: it is saved, and
     ``warnings`` says so.
     """
 
@@ -53,44 +56,62 @@ class Recheck:
         # segment index -> (English, decision revision) the decision leaves on the snapshot
         self.expected: dict[int, tuple[str | None, int]] = {}
         self.checked: dict[int, Segment] = {}  # segment index -> checked on the snapshot
+        self.evidence: dict = {}  # summary sentence key -> evidence found on the snapshot
 
     @classmethod
     def prepare(cls, store, article_id: str, target: int | str,
                 apply: Callable[[Article], None], warnings: list[str] | None = None) -> Recheck:
-        """Check, before the lock, what ``apply`` (the decision) leaves in ``target``."""
+        """Check, before the lock, what ``apply`` (the decision) leaves in ``target``, and
+        find the evidence of the summary sentences it makes."""
         recheck = cls(store, warnings)
-        if target == "summary":
-            return recheck
         try:
-            snapshot, seg = trial_copy(store.view(article_id), int(target))
-            before = seg.english
+            snapshot, seg = _trial(store.view(article_id), target)
+            before = seg.english if seg else None
             apply(snapshot)
         except Exception:  # noqa: BLE001 - the decision itself reports what is wrong with it
             return recheck
-        recheck.expected[seg.index] = (seg.english, seg.decision.revision)
-        if seg.english != before or seg.risk is None:
-            try:
-                recheck._check(snapshot, seg)
-                recheck.checked[seg.index] = seg
-            except Exception as err:  # noqa: BLE001 - any check failure; the decision counts
-                recheck._warn(err)
+        if seg is not None:
+            recheck.expected[seg.index] = (seg.english, seg.decision.revision)
+            if seg.english != before or seg.risk is None:
+                try:
+                    recheck._check(snapshot, seg)
+                    recheck.checked[seg.index] = seg
+                except Exception as err:  # noqa: BLE001 - any check failure; the decision counts
+                    recheck._warn(err)
+        recheck._find_evidence(snapshot, seg is None)
         return recheck
 
     def __call__(self, article: Article, target: int | str) -> None:
-        from review import summary as summaries
+        from review import decisions, summary as summaries, summary_sentences
 
-        if target == "summary":
-            return
         try:
+            if target == "summary":
+                summary_sentences.fill(article, article.summary, self.evidence)
+                decisions.record_sentences(article)
+                return
             seg = article.segment(int(target))
             checked = self.checked.get(seg.index)
             if checked is not None and checked.english == seg.english:
                 _copy_checks(seg, checked)
             elif checked is not None or self._changed_meanwhile(seg):
                 self._check(article, seg)
-            summaries.refresh(article)
+            summaries.refresh(article, self.evidence)
         except Exception as err:  # noqa: BLE001 - any check failure; the decision still counts
             self._warn(err)
+
+    def _find_evidence(self, snapshot: Article, decided_summary: bool) -> None:
+        """The evidence of the summary sentences the decision makes on the snapshot: a summary
+        decided on, or a pending extractive summary re-derived after a segment decision."""
+        from review import source_embeddings, summary as summaries, summary_sentences
+
+        try:
+            if decided_summary or summaries.rederive(snapshot):
+                if summary_sentences.unfilled(snapshot.summary):
+                    source_embeddings.keep(self.store, snapshot)  # the German, from its file
+                    summary_sentences.fill(snapshot, snapshot.summary)
+                self.evidence = summary_sentences.known(snapshot, snapshot.summary)
+        except Exception:  # noqa: BLE001 - the hook then works the evidence out in the lock
+            self.evidence = {}
 
     def _changed_meanwhile(self, seg: Segment) -> bool:
         """Whether another writer changed the segment between the snapshot and the lock (or
@@ -116,6 +137,19 @@ class Recheck:
     def _warn(self, err: Exception) -> None:
         if self.warnings is not None:
             self.warnings.append(f"decision saved, but the checks were not re-run ({err})")
+
+
+def _trial(article: Article, target: int | str) -> tuple[Article, Segment | None]:
+    """A copy of ``article`` to try a decision on ``target`` on (``trial_copy``), with a
+    summary of its own; the decided segment, or None for the summary."""
+    from copy import deepcopy
+
+    if target == "summary":
+        snapshot, seg = replace(article, history=list(article.history)), None
+    else:
+        snapshot, seg = trial_copy(article, int(target))
+    snapshot.summary = deepcopy(snapshot.summary)
+    return snapshot, seg
 
 
 def _copy_checks(seg: Segment, checked: Segment) -> None:

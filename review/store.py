@@ -18,7 +18,6 @@ import errno
 import fnmatch
 import json
 import os
-
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -77,9 +76,8 @@ class ArticleStore:
         return self.read(article_id)[0]
 
     def view(self, article_id: str) -> Article:
-        """``get`` for readers: while the file's bytes stay the same, every call in this
-        process gives the same object, parsed once. Never change it (``get`` gives a copy of
-        one's own): the page, the sidebar, the memory and the jobs share it."""
+        """``get`` for readers: the same object, parsed once, while the file's bytes stay the
+        same. Never change it (``get`` gives one's own copy): the page, the jobs share it."""
         return self.read(article_id, shared=True)[0]
 
     def read(self, article_id: str, shared: bool = False) -> tuple[Article, os.stat_result]:
@@ -194,6 +192,12 @@ class ArticleStore:
                 on_change(article, target)
 
         return self.update(article_id, apply)
+
+    def verdict(self, article_id: str, k: int, verdict: str, reviewer: str,
+                note: str | None = None, expected_revision: int | None = None) -> Article:
+        """Record a reviewer's verdict (and note) on summary sentence ``k``."""
+        return self.update(article_id, lambda article: decisions.set_verdict(
+            article, k, verdict, reviewer, note=note, expected_revision=expected_revision))
 
     def dismiss(self, article_id: str, index: int, code: str, detail: str,
                 reviewer: str) -> Article:

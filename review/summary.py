@@ -13,8 +13,11 @@ from models.base import Summarizer
 from review.article import Article, Segment, Summary
 from review.errors import NothingToDoError
 from review.faithfulness import faithfulness_flags  # part of this module's contract
+from review.summary_sentences import derive_extractive, fill, resplit
+from review.summary_sentences import usable_english as _english
 
-__all__ = ["extractive", "abstractive", "refresh", "selection", "faithfulness_flags"]
+__all__ = ["extractive", "abstractive", "refresh", "rederive", "selection",
+           "faithfulness_flags"]
 
 RANKER = "intfloat/multilingual-e5-small"
 MIN_PICK, MAX_PICK = 2, 6
@@ -24,15 +27,18 @@ SHORT_WORDS = 6  # sentences shorter than this say little on their own
 SHORT_PENALTY = 0.02
 DUPLICATE = 0.95  # cosine similarity above which two sentences say the same
 GAP = "no English yet for segment(s) "
+REJECTED = "rejected segment(s) "  # begins the note on chosen segments left out as rejected
 
 
 def extractive(article: Article) -> Summary:
-    """Pick 2-6 central sentences (in article order); the summary is their English."""
+    """Pick 2-6 central sentences (in article order); the summary is their English, one
+    summary sentence each, with its evidence."""
     _require_english(article)
     chosen, note = selection(article)
     summary = Summary(method="extractive", text=None, model=RANKER, source_segments=chosen,
                       note=note)
     _derive_text(article, summary)
+    fill(article, summary)
     return summary
 
 
@@ -94,15 +100,30 @@ def abstractive(article: Article, summarizer: Summarizer) -> Summary:
     output = summarizer.summarize([_english(s) for s in used])
     flags = faithfulness_flags(output.text, article.english_text(), article.text)
     note = None if output.text.strip() else "the model produced no text; write the summary"
-    return Summary(method="abstractive", text=output.text.strip() or None, model=output.model,
-                   source_segments=[s.index for s in used], flags=flags, note=note)
+    summary = Summary(method="abstractive", text=output.text.strip() or None,
+                      model=output.model, source_segments=[s.index for s in used], flags=flags,
+                      note=note)
+    summary.sentences = resplit(summary, summary.text)
+    fill(article, summary)
+    return summary
 
 
-def refresh(article: Article) -> None:
-    """After a correction: re-derive a pending extractive summary from its sentences' English."""
+def refresh(article: Article, known: dict | None = None) -> None:
+    """After a correction: re-derive a pending extractive summary from its sentences' English;
+    sentences new or changed get their evidence from ``known`` (``summary_sentences.known``
+    of the summary re-derived on a snapshot) or, failing that, worked out now."""
+    if rederive(article):
+        fill(article, article.summary, known)
+
+
+def rederive(article: Article) -> bool:
+    """``refresh`` without the evidence of new sentences; whether there was anything to do
+    (a pending extractive summary)."""
     summary = article.summary
     if summary and summary.method == "extractive" and summary.decision.status == "pending":
         _derive_text(article, summary)
+        return True
+    return False
 
 
 def english_of(article: Article, indices: list[int]) -> list[str | None]:
@@ -112,33 +133,39 @@ def english_of(article: Article, indices: list[int]) -> list[str | None]:
 
 
 def _derive_text(article: Article, summary: Summary) -> None:
+    """The summary's text, sentences and note from its segments' English as it is now."""
     english = english_of(article, summary.source_segments)
+    used = [(i, text) for i, text in zip(summary.source_segments, english) if text]
     missing = [i for i, text in zip(summary.source_segments, english) if not text]
-    summary.text = " ".join(t for t in english if t) or None
-    summary.note = _with_gap(summary.note, missing)
+    rejected = {s.index for s in article.segments if s.decision.status == "rejected"}
+    summary.text = " ".join(text for _, text in used) or None
+    summary.note = _with_gaps(summary.note, [i for i in missing if i not in rejected],
+                              [i for i in missing if i in rejected])
+    derive_extractive(summary, used)
 
 
-def _with_gap(note: str | None, missing: list[int]) -> str | None:
-    """The note with its "no English yet" part replaced by the current one (or dropped)."""
-    parts = [p for p in (note or "").split("; ") if p and not p.startswith(GAP)]
-    if missing:
-        parts.append(f"{GAP}{', '.join(map(str, missing))}: translate or correct them to "
-                     "complete the summary")
+def _with_gaps(note: str | None, untranslated: list[int], rejected: list[int]) -> str | None:
+    """The note with its parts on untranslated and rejected segments replaced by the current
+    ones (or dropped)."""
+    parts = [p for p in (note or "").split("; ")
+             if p and not p.startswith(GAP) and not p.startswith(REJECTED)]
+    if untranslated:
+        parts.append(f"{GAP}{_numbers(untranslated)}: translate or correct them to complete "
+                     "the summary")
+    if rejected:
+        parts.append(f"{REJECTED}{_numbers(rejected)}: left out of the summary, correct them "
+                     "to bring them back")
     return "; ".join(parts) or None
+
+
+def _numbers(indices: list[int]) -> str:
+    return ", ".join(map(str, indices))
 
 
 def _require_english(article: Article) -> None:
     if not any(_english(s) for s in article.segments if s.kind != "boilerplate"):
         raise NothingToDoError(f"article {article.id} has no English yet: run "
                                f"`python -m review translate {article.id}` first")
-
-
-def _english(segment: Segment) -> str | None:
-    """A rejected translation is no English at all until someone corrects it."""
-    if segment.decision.status == "rejected":
-        return None
-    text = segment.english
-    return text.strip() if text and text.strip() else None
 
 
 def _prior(position: int, segment: Segment, total: int) -> float:

@@ -96,7 +96,9 @@ def test_a_rejected_chosen_sentence_is_left_out_and_named(seeds):
     article.segments[rejected].decision.status = "rejected"
     summary.refresh(article)
     assert f"English of segment {rejected}." not in article.summary.text
-    assert str(rejected) in article.summary.note and "translate" in article.summary.note
+    # A rejected segment is left out on purpose: the note says so, never "no English yet".
+    assert article.summary.note.startswith(f"rejected segment(s) {rejected}: left out")
+    assert "correct them" in article.summary.note and summary.GAP not in article.summary.note
 
 
 def test_a_two_sentence_article_is_its_own_summary_and_says_so():

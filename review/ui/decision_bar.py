@@ -2,8 +2,9 @@
 
 One component for a segment and for the summary, so both get the same safeties: what is typed
 stays as a draft until confirmed, a saved correction is replaced only after a second question,
-a decision on a stale view is refused with a Reload, and Undo takes a decision back. The
-keyboard shortcuts belong to the open segment; the summary beside it has none.
+a decision on a stale view is refused with a Reload, and Undo takes a decision back. Its
+keys act where the cursor is (``review.ui.key_scope``): in the open segment's editor on that
+segment, in the summary's editor on the summary.
 """
 from __future__ import annotations
 

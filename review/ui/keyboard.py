@@ -20,6 +20,8 @@ NEXT_PENDING = "Alt+N"
 MACHINE_TEXT = "Alt+M"
 SECOND_OPINION = "Alt+S"
 NEXT_ARTICLE = "Alt+Shift+N"
+NEXT_SENTENCE = "Alt+J"
+PREVIOUS_SENTENCE = "Alt+K"
 
 
 def suggestion(number: int) -> str:
@@ -38,6 +40,8 @@ SHORTCUTS = (
     (SECOND_OPINION, "take the second model's English into the editor"),
     (NEXT_ARTICLE, "next article with pending work, once this one is reviewed"),
     ("Alt+1 … Alt+3", "take a translation-memory suggestion into the editor"),
+    (NEXT_SENTENCE, "next summary sentence: mark its evidence segments"),
+    (PREVIOUS_SENTENCE, "previous summary sentence"),
 )
 
 # Compact rows: a few lines each, tight spacing; the summary column stays in view; the
@@ -47,6 +51,7 @@ SHORTCUTS = (
 CSS = """<style>
 [data-testid="InputInstructions"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding: 1rem 1.5rem 3rem; }
+.st-key-article-head > div { min-width: 0; flex: 1 1 0; }
 .st-key-article-head h5 { font-size: 1.05rem; padding: 0; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }
 .st-key-toolbar { gap: 0.4rem; }
@@ -89,7 +94,18 @@ CSS = """<style>
 :has(> .st-key-summary-panel) { position: sticky; top: 1rem; }
 .st-key-summary-panel { max-height: calc(100vh - 2rem); overflow-y: auto; }
 .st-key-summary-panel > * { flex-shrink: 0; }
-.st-key-focus-script, .st-key-keys-script, [class*="st-key-drawn-"] { display: none; }
+.st-key-focus-script, .st-key-keys-script, .st-key-claim-script, [class*="st-key-drawn-"] {
+  display: none; }
+[class*="st-key-evidence-"] { box-shadow: inset 4px 0 #1c83e1; background: rgba(28, 131, 225, 0.08);
+  border-radius: 0.3rem; padding-left: 0.4rem; }
+[class*="st-key-claim-"] button { text-align: left; justify-content: flex-start; }
+[class*="st-key-claim-"] button p { font-size: 0.85rem; display: -webkit-box;
+  -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
+.st-key-claims button { min-height: 1.6rem; padding: 0 0.3rem; }
+.st-key-claims kbd { display: none; }
+[class*="st-key-proof-"] { flex-wrap: nowrap; align-items: flex-start; }
+[class*="st-key-proof-"] > div:last-child { min-width: 0; flex: 1 1 0; }
+[class*="st-key-proof-"] button { min-height: 1.4rem; padding: 0 0.3rem; }
 @media (max-height: 900px) {
   [class*="st-key-row-"] [data-testid="stMarkdownContainer"] p { -webkit-line-clamp: 1; }
   [class*="st-key-flags-"] [data-testid="stMarkdownContainer"] p,
@@ -126,6 +142,26 @@ _FOCUS = """
 def css_class(key: str) -> str:
     """Streamlit's CSS class for a keyed element: st-key-<key> with other characters as '-'."""
     return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)
+
+
+def scroll_script(container_key: str, nonce: int) -> str:
+    """A script that scrolls the element ``container_key`` into view once it is drawn
+    (``nonce`` as in ``focus_script``)."""
+    return (f"<script>/* {int(nonce)} */"
+            f"{_SCROLL % json.dumps(css_class(container_key))}</script>")
+
+
+_SCROLL = """
+(function () {
+  var key = %s, tries = 0;
+  function scroll() {
+    var row = document.querySelector("." + key + ':not([data-stale="true"])');
+    if (!row) { if (tries++ < 300) { setTimeout(scroll, 10); } return; }
+    row.scrollIntoView({block: "center"});
+  }
+  scroll();
+})();
+"""
 
 
 def focus_script(container_key: str, nonce: int) -> str:

@@ -19,8 +19,10 @@ from review.store import ArticleStore
 from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
                        state, translate_bar)
 from review.ui.markup import german_with_terms
-from review.ui.decision_bar import BoxLook, decision_bar, for_segment, for_summary
+from review.ui.decision_bar import BoxLook, decision_bar, for_segment
 from review.ui.done_cue import done_cue
+from review.ui.history_view import history
+from review.ui.summary_panel import evidence, summary_panel
 from review.ui.session import (drafts, fill_box, flash, go, guarded, md, counts_changed,
                                refocus, reviewer, server_drafts, show_flash, write_url)
 
@@ -104,8 +106,12 @@ def header(article: Article, review: list[rows.SegmentRow]) -> None:
     entry = ArticleEntry.of(article)
     reviewed, total, flagged = navigation.progress(review)
     effort = _effort(article.id, article.revision, article)
-    with st.container(key="article-head"):
-        st.markdown(f"##### {md(article.title)}", help=md(article.title))
+    english, state_of = article.english_title()
+    with st.container(key="article-head", horizontal=True, gap="medium"):
+        st.markdown(f"##### {md(article.title)}", help=md(article.title), width="stretch")
+        if state_of != "german":  # the English title beside the German, as exports give it
+            st.markdown(f"##### :blue[{md(english)}]" + (" :gray[(machine)]" if state_of ==
+                        "machine" else ""), help=md(english), width="stretch")
     st.progress(reviewed / total if total else 0.0, text=md(
         f"{reviewed} of {total} segments reviewed"
         + (f" · {flagged} pending with flags" if flagged else "")
@@ -171,6 +177,7 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
     windowed = len(window) < len(visible)
     span = (min(shown), max(shown)) if shown else (0, -1)
     kept = server_drafts(article.id)  # read once for every row
+    marked = set(evidence(article))
     for block in blocks:
         if isinstance(block, rows.BoilerplateGroup):
             if which == "all" and (not windowed or span[0] <= block.rows[0].index <= span[1]):
@@ -181,6 +188,9 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
         with st.container(key=f"seg-{article.id}-{block.index}"):
             if block.index == current:
                 editor(article, block, review, mt_model)
+            elif block.index in marked:  # evidence of the summary sentence open beside
+                with st.container(key=f"evidence-{article.id}-{block.index}"):
+                    compact_row(article.id, block, kept.get(block.index))
             else:
                 compact_row(article.id, block, kept.get(block.index))
 
@@ -334,19 +344,6 @@ def _flag_line():
     return line.container(width="stretch"), line.container(width="content")
 
 
-def history(article: Article, target) -> None:
-    entries = article.history_of(target)
-    if not entries:
-        return
-    with st.expander(f"History ({len(entries)})"):
-        for item in reversed(entries):
-            before, after = item.before or {}, item.after or {}
-            st.markdown(md(f"{item.time} · {item.reviewer} · {item.action}: "
-                           f"{before.get('status')} → {after.get('status')}"))
-            if before.get("text") != after.get("text"):
-                st.caption(md(f"{before.get('text') or '—'}  →  {after.get('text') or '—'}"))
-
-
 def badge_line(badges: list[tuple[str, str]]) -> str:
     return " ".join(f":{color}-badge[{md(text)}]" for color, text in badges)
 
@@ -363,27 +360,3 @@ def boilerplate(group: rows.BoilerplateGroup) -> None:
             german, english = st.columns(2, gap="medium")
             german.markdown(md(item.source))
             english.markdown(md(item.machine) or "_not translated_")
-
-
-def summary_panel(article: Article) -> None:
-    st.markdown("##### Summary")
-    view = rows.summary_view(article)
-    if view is None:
-        st.info("No summary yet: translate the article, or write one here.")
-        decision_bar(for_summary(article.id, None), BoxLook("Summary", 160), None, None)
-        return
-    st.caption(md(view.caption))
-    # The editor first: its flags, diff and sources follow, so it is always in view.
-    text = decision_bar(for_summary(article.id, view), BoxLook("Summary", 200), None,
-                        article.undoable("summary"))
-    for flag in view.flags:
-        title, why = describe(flag.code)
-        st.markdown(f":orange[⚑ **{md(title)}**]: {md(flag.detail)}", help=why)
-    if view.text and changed(tokens := word_diff(view.text, text)):
-        st.markdown(diff_markdown(tokens))
-    if view.note:
-        st.caption(md(view.note))
-    if view.sources:
-        st.markdown("**Drawn from these German sentences:**")
-        for index, german in view.sources:
-            st.caption(f"§{index}: {md(german)}")

@@ -62,6 +62,15 @@ class OpenBox:
     target: int | str  # a segment index, or "summary"
 
 
+CLAIM_SCROLL = "claim_scroll"  # clicks on summary sentences: each scrolls to its evidence once
+CLAIM_SCROLLED = "claim_scrolled"  # the click the page last scrolled for
+
+
+def claim(article_id: str) -> str:
+    """The summary sentence open in the article's panel (its number), kept per article."""
+    return f"claim:{article_id}"
+
+
 def current(article_id: str) -> str:
     """The article's current segment, kept per article."""
     return f"seg:{article_id}"
