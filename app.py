@@ -153,8 +153,9 @@ def sidebar_add() -> None:
 
 def sidebar_export(store: ArticleStore, summaries) -> None:
     with st.expander("Export approved work"):
-        what = st.selectbox("What", ("summaries", "translations", "articles"), key="export_what",
-                            help="Articles: the whole article in reviewed English")
+        what = st.selectbox("What", ("summaries", "translations", "articles", "lqa"),
+                            key="export_what", help="Articles: the whole article in reviewed "
+                            "English; lqa: the quality report (scorecards, every error)")
         fmt = st.selectbox("Format", actions.export_formats(what), key="export_format")
         drafts = what == "articles" and st.checkbox(
             "With drafts", key="export_drafts",

@@ -15,8 +15,10 @@ from review.article_validation import (KINDS, LONE_SURROGATE,  # noqa: F401 - na
 # 2: Segment.dismissed; history "before" also keeps the replaced reviewer and time; "undo"
 # history entries. 3: Segment.agreement/agreement_of and Segment.second (a second model's
 # translation). 4: Summary.sentences (claims with evidence and verdicts); Article.date and
-# Article.url. Older files load unchanged and are written back as the current version.
-SCHEMA_VERSION = 4
+# Article.url. 5: Decision.errors (MQM error annotations), SummarySentence.errors, comments
+# on segments and the summary. Older files load unchanged and are written back as the current
+# version.
+SCHEMA_VERSION = 5
 # STATUSES, KINDS and LONE_SURROGATE live with the validation of stored JSON that uses them.
 APPROVED = ("accepted", "corrected")
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
@@ -63,12 +65,34 @@ class MachineOutput:
 
 
 @dataclass
+class QualityError:
+    """One error a reviewer found (MQM): a type of the profile's typology and a severity,
+    optionally the span of English it concerns and a note (``review.lqa``)."""
+    type: str  # e.g. "accuracy/mistranslation"
+    severity: str  # minor | major | critical (the profile's severities)
+    span: str | None = None
+    note: str | None = None
+    reviewer: str | None = None
+    time: str | None = None
+
+
+@dataclass
+class Comment:
+    """One message of the comment thread on a segment or the summary."""
+    author: str
+    time: str
+    text: str
+    resolved: bool = False
+
+
+@dataclass
 class Decision:
     status: str = "pending"
     text: str | None = None  # the approved English; None while pending or when rejected
     reviewer: str | None = None
     time: str | None = None
     revision: int = 0  # bumped by every decision; a write based on an older one is stale
+    errors: list[QualityError] = field(default_factory=list)  # what the reviewer found wrong
 
 
 @dataclass
@@ -91,6 +115,7 @@ class Segment:
     second: MachineOutput | None = None
     decision: Decision = field(default_factory=Decision)
     dismissed: list[Dismissal] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
     @property
     def approved(self) -> str | None:
@@ -134,6 +159,7 @@ class SummarySentence:
     evidence: list[int] = field(default_factory=list)  # segment indexes, best first
     verdict: str | None = None  # one of VERDICTS; None until judged
     note: str | None = None
+    errors: list[QualityError] = field(default_factory=list)
 
 
 @dataclass
@@ -146,6 +172,7 @@ class Summary:
     note: str | None = None
     decision: Decision = field(default_factory=Decision)
     sentences: list[SummarySentence] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
 
     @property
     def approved(self) -> str | None:
@@ -366,19 +393,37 @@ def _flags(items: list[dict]) -> list[Flag]:
     return [Flag(**f) for f in items or []]
 
 
+def _decision(data: dict[str, Any]) -> Decision:
+    if not data.get("errors"):
+        return Decision(**data)
+    return Decision(**{**data, "errors": [QualityError(**e) for e in data["errors"]]})
+
+
+def _comments(items: list[dict] | None) -> list[Comment]:
+    return [Comment(**c) for c in items or []]
+
+
 def _segment(data: dict[str, Any]) -> Segment:
     data = dict(data)
     data["machine"] = MachineOutput(**data["machine"]) if data.get("machine") else None
     data["second"] = MachineOutput(**data["second"]) if data.get("second") else None
     data["flags"] = _flags(data.get("flags"))
-    data["decision"] = Decision(**data.get("decision", {}))
+    data["decision"] = _decision(data.get("decision", {}))
     data["dismissed"] = [Dismissal(**d) for d in data.get("dismissed") or []]
+    if "comments" in data:
+        data["comments"] = _comments(data["comments"])
     return Segment(**data)
 
 
 def _summary(data: dict[str, Any]) -> Summary:
     data = dict(data)
     data["flags"] = _flags(data.get("flags"))
-    data["decision"] = Decision(**data.get("decision", {}))
-    data["sentences"] = [SummarySentence(**s) for s in data.get("sentences") or []]
+    data["decision"] = _decision(data.get("decision", {}))
+    data["sentences"] = [_sentence(s) for s in data.get("sentences") or []]
+    data["comments"] = _comments(data.get("comments"))
     return Summary(**data)
+
+
+def _sentence(data: dict[str, Any]) -> SummarySentence:
+    errors = [QualityError(**e) for e in data.get("errors") or []]
+    return SummarySentence(**{**data, "errors": errors})

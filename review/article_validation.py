@@ -47,10 +47,15 @@ def validate(data: object) -> None:
 
 _SEGMENT = {"source": _STR, "kind": _STR, "machine": (dict, type(None)),
             "second": (dict, type(None)), "flags": (list, type(None)),
-            "dismissed": (list, type(None)), "decision": (dict,), "agreement_of": _OPT_STR}
+            "dismissed": (list, type(None)), "decision": (dict,), "agreement_of": _OPT_STR,
+            "comments": (list, type(None))}
 _OUTPUT = {"text": _STR, "model": _STR, "engine": _STR, "origin": _OPT_STR}
 _DISMISSAL = {"code": _STR, "detail": _STR, "reviewer": _STR, "time": _STR}
-_DECISION = {"status": _STR, "text": _OPT_STR, "reviewer": _OPT_STR, "time": _OPT_STR}
+_DECISION = {"status": _STR, "text": _OPT_STR, "reviewer": _OPT_STR, "time": _OPT_STR,
+             "errors": (list, type(None))}
+_ERROR = {"type": _STR, "severity": _STR, "span": _OPT_STR, "note": _OPT_STR,
+          "reviewer": _OPT_STR, "time": _OPT_STR}
+_COMMENT = {"author": _STR, "time": _STR, "text": _STR, "resolved": (bool,)}
 _FLAG = {"code": _STR, "detail": _STR}
 
 
@@ -77,6 +82,15 @@ def _segment_ok(seg: object, where: str, text_length: int) -> None:
         _fields(item, f"{where}.dismissed[{i}]", _DISMISSAL)
     if "decision" in seg:
         _decision_ok(seg["decision"], f"{where}.decision")
+    _items_ok(seg.get("comments"), f"{where}.comments", _COMMENT)
+
+
+def _items_ok(items: object, where: str, fields: dict[str, tuple]) -> None:
+    """A list (or absent) of objects whose fields have the types ``fields`` gives."""
+    _require(isinstance(items, (list, type(None))), where, "not a list")
+    for i, item in enumerate(items or []):
+        _require(isinstance(item, dict), f"{where}[{i}]", "not a JSON object")
+        _fields(item, f"{where}[{i}]", fields)
 
 
 def _summary_ok(summary: object, where: str) -> None:
@@ -91,9 +105,11 @@ def _summary_ok(summary: object, where: str) -> None:
     if "decision" in summary:
         _decision_ok(summary["decision"], f"{where}.decision")
     _sentences_ok(summary.get("sentences"), f"{where}.sentences")
+    _items_ok(summary.get("comments"), f"{where}.comments", _COMMENT)
 
 
-_SENTENCE = {"text": _STR, "evidence": (list,), "verdict": _OPT_STR, "note": _OPT_STR}
+_SENTENCE = {"text": _STR, "evidence": (list,), "verdict": _OPT_STR, "note": _OPT_STR,
+             "errors": (list, type(None))}
 
 
 def _sentences_ok(sentences: object, where: str) -> None:
@@ -105,6 +121,7 @@ def _sentences_ok(sentences: object, where: str) -> None:
         for k, index in enumerate(item.get("evidence", [])):
             _require(type(index) is int and index >= 0, f"{where}[{i}].evidence[{k}]",
                      "not a non-negative integer")
+        _items_ok(item.get("errors"), f"{where}[{i}].errors", _ERROR)
         if item.get("verdict") is not None and item["verdict"] not in VERDICTS:
             _fail(f"{where}[{i}].verdict",
                   f"{item['verdict']!r} is not one of {', '.join(VERDICTS)} or null")
@@ -113,6 +130,7 @@ def _sentences_ok(sentences: object, where: str) -> None:
 def _decision_ok(decision: object, where: str) -> None:
     _require(isinstance(decision, dict), where, "not a JSON object")
     _fields(decision, where, _DECISION)
+    _items_ok(decision.get("errors"), f"{where}.errors", _ERROR)
     if decision.get("status", "pending") not in STATUSES:
         _fail(f"{where}.status",
               f"{decision.get('status')!r} is not one of {', '.join(STATUSES)}")
@@ -127,6 +145,8 @@ def _history_ok(entry: object, where: str) -> None:
         for key, value in (entry.get(side) or {}).items():
             if key == "sentences":  # a summary's sentences as the decision left them
                 _sentences_ok(value, f"{where}.{side}.sentences")
+            elif key == "errors":  # the errors recorded with the decision
+                _items_ok(value, f"{where}.{side}.errors", _ERROR)
             elif not isinstance(value, _OPT_STR):
                 _fail(f"{where}.{side}.{key}", f"{type(value).__name__} where text or null "
                                                "belongs")
@@ -202,4 +222,4 @@ def _at(where: str, name: str) -> str:
     return f"{where}.{name}" if where else name
 
 
-_NAMES = {str: "text", type(None): "null", dict: "object", list: "list"}
+_NAMES = {str: "text", type(None): "null", dict: "object", list: "list", bool: "true/false"}

@@ -17,7 +17,7 @@ from review.article import LONE_SURROGATE
 from review.errors import ReviewError
 
 COMMANDS = ["add", "translate", "segment", "summarize", "check", "decide", "status", "export",
-            "models", "bench", "memory", "qa", "drafts"]
+            "models", "bench", "memory", "qa", "drafts", "lqa"]
 
 
 class ReviewGroup(click.Group):

@@ -12,8 +12,8 @@ from dataclasses import asdict, replace
 
 from review import summary_sentences
 from review.article import (ACTIONS, APPROVED, UNDO, VERDICTS, Article, Decision, Dismissal,
-                            Flag, HistoryEntry, Segment, Summary, SummarySentence,
-                            decision_stack, history_target, now)
+                            Flag, HistoryEntry, QualityError, Segment, Summary,
+                            SummarySentence, decision_stack, history_target, now)
 from review.errors import BadInputError, NothingToUndoError, StaleRevisionError
 
 VERDICT = "verdict"  # the history action of a verdict on a summary sentence
@@ -43,7 +43,7 @@ def decide(article: Article, target: int | str, action: str, reviewer: str,
     """Apply one decision to the article in place and record it in the history (for the
     summary, with its sentences before and after: see ``_judged``)."""
     owner, machine, label = _target(article, target, action)
-    _check_revision(article, target, owner.decision, label, expected_revision)
+    check_revision(article, target, owner.decision, label, expected_revision)
     if action == "accept" and machine is None:
         raise BadInputError(f"article {article.id} {label} has no machine output to accept; "
                             "use --correct TEXT to give your own translation")
@@ -60,7 +60,7 @@ def undo(article: Article, target: int | str, reviewer: str,
     """Revert the last decision on ``target`` still in effect, and record the undo; the
     summary gets back the sentences it had before that decision."""
     owner, machine, label = _target(article, target, UNDO)
-    _check_revision(article, target, owner.decision, label, expected_revision)
+    check_revision(article, target, owner.decision, label, expected_revision)
     stack = decision_stack(article.history_of(target))
     if not stack:
         raise NothingToUndoError(f"article {article.id} {label} has no decision to undo (it is "
@@ -71,7 +71,7 @@ def undo(article: Article, target: int | str, reviewer: str,
     if target == "summary":
         before = stack[-1].before.get("sentences")
         _put_sentences(article, owner, summary_sentences.synced(owner) if before is None
-                       else [SummarySentence(**item) for item in before])
+                       else [_sentence(item) for item in before])
 
 
 def set_verdict(article: Article, k: int, verdict: str, reviewer: str, note: str | None = None,
@@ -79,12 +79,12 @@ def set_verdict(article: Article, k: int, verdict: str, reviewer: str, note: str
     """Set summary sentence ``k``'s verdict and note in place, record it in the history and
     bump the summary decision's revision (so a view of the old one is stale)."""
     reviewer = check_reviewer(reviewer)
-    sentence = _summary_sentence(article, k)
+    sentence = summary_sentence(article, k)
     if verdict not in VERDICTS:
         raise BadInputError(f"verdict {verdict!r} is not one of {', '.join(VERDICTS)}; e.g. "
                             "--verdict supported")
     summary = article.summary
-    _check_revision(article, "summary", summary.decision, "summary", expected_revision)
+    check_revision(article, "summary", summary.decision, "summary", expected_revision)
     if verdict != "supported" and summary.decision.status in APPROVED:
         raise BadInputError(f"article {article.id} summary is {summary.decision.status}: undo "
                             f"the approval first (python -m review decide {article.id} "
@@ -138,7 +138,7 @@ def _put_sentences(article: Article, summary: Summary,
     entry.after["sentences"] = [asdict(s) for s in sentences]
 
 
-def _summary_sentence(article: Article, k: int) -> SummarySentence:
+def summary_sentence(article: Article, k: int) -> SummarySentence:
     """Summary sentence ``k``; BadInputError naming K, how many there are and the fix."""
     sentences = article.summary.sentences if article.summary else []
     if not isinstance(k, bool) and isinstance(k, int) and 0 <= k < len(sentences):
@@ -152,6 +152,15 @@ def _summary_sentence(article: Article, k: int) -> SummarySentence:
     raise BadInputError(f"article {article.id} has no summary sentence {k} (its summary has "
                         f"{len(sentences)}: 0-{len(sentences) - 1}); give --summary-sentence "
                         f"0 to {len(sentences) - 1}")
+
+
+def _sentence(item: dict) -> SummarySentence:
+    """A summary sentence from its history record (its errors as ``QualityError``)."""
+    return SummarySentence(**{**item, "errors": _errors(item.get("errors"))})
+
+
+def _errors(items: list[dict] | None) -> list[QualityError]:
+    return [QualityError(**item) for item in items or []]
 
 
 def _verdict_state(k: int, sentence: SummarySentence) -> dict[str, str | None]:
@@ -185,18 +194,22 @@ def _restored(stack: list[HistoryEntry]) -> Decision:
     """The decision in effect before the last one on ``stack``.
 
     Its status and text are in that entry's ``before``; who made it and when are there too
-    since schema 2, and for older entries come from the decision below it on the stack.
+    since schema 2, and for older entries come from the decision below it on the stack; its
+    errors, when it had any, since schema 5.
     """
     before = stack[-1].before
     below = stack[-2] if len(stack) > 1 else None
     reviewer = before["reviewer"] if "reviewer" in before else below and below.reviewer
     time = before["time"] if "time" in before else below and below.time
     return Decision(status=before.get("status", "pending"), text=before.get("text"),
-                    reviewer=reviewer or None, time=time or None)
+                    reviewer=reviewer or None, time=time or None,
+                    errors=_errors(before.get("errors")))
 
 
-def _check_revision(article: Article, target: int | str, decision: Decision, label: str,
-                    expected_revision: int | None) -> None:
+def check_revision(article: Article, target: int | str, decision: Decision, label: str,
+                   expected_revision: int | None) -> None:
+    """StaleRevisionError, naming who changed ``target`` when, unless ``decision`` is still at
+    ``expected_revision`` (None: no check)."""
     if expected_revision is None or expected_revision == decision.revision:
         return
     # The last history entry names who changed it: after an undo, the decision itself
@@ -212,16 +225,23 @@ def _check_revision(article: Article, target: int | str, decision: Decision, lab
 
 def _replace_decision(article: Article, owner, target: int | str, action: str, reviewer: str,
                       new: Decision, machine: str | None, when: str) -> None:
-    """Put ``new`` in place of the owner's decision, one revision on, and log it in history."""
+    """Put ``new`` in place of the owner's decision, one revision on, and log it in history
+    (each side with its errors, when it has any)."""
     old = owner.decision
     new.revision = old.revision + 1
     owner.decision = new
     article.history.append(HistoryEntry(
         target=history_target("summary" if target == "summary" else owner.index),
         action=action, reviewer=reviewer, time=when,
-        before={"status": old.status, "text": old.text, "reviewer": old.reviewer,
-                "time": old.time},
-        after={"status": new.status, "text": new.text}, machine=machine))
+        before=_with_errors({"status": old.status, "text": old.text, "reviewer": old.reviewer,
+                             "time": old.time}, old),
+        after=_with_errors({"status": new.status, "text": new.text}, new), machine=machine))
+
+
+def _with_errors(state: dict, decision: Decision) -> dict:
+    if decision.errors:
+        state["errors"] = [asdict(error) for error in decision.errors]
+    return state
 
 
 def _segment(article: Article, index: int) -> Segment:
@@ -250,6 +270,13 @@ def _rescore(seg: Segment) -> None:
 
     if seg.risk is not None:  # never checked: the checks will score it
         seg.risk = segment_risk(seg)
+
+
+def owner_of(article: Article, target: int | str) -> tuple[Segment | Summary, str]:
+    """(the segment with index ``target``, or the summary; a label for messages);
+    BadInputError naming an unknown segment or a missing summary."""
+    owner, _machine, label = _target(article, target, "annotate")
+    return owner, label
 
 
 def _target(article: Article, target: int | str, action: str):

@@ -5,8 +5,10 @@ corrected segments (boilerplate never). Output is deterministic: articles sorted
 segments by index, fixed key order, and no time except the decision times in the data.
 Summaries export as data (json, jsonl, csv, md) or as a finished digest to read (html,
 docx); whole articles in reviewed English as md, html, docx or txt, or beside their German
-(bilingual-html, bilingual-docx); tmx and xliff carry segment pairs only. docx is bytes.
-No format names a folder of the server: articles are named by ``Article.source_name``.
+(bilingual-html, bilingual-docx); tmx and xliff carry segment pairs only (xliff with the
+review's errors and comments). The quality report (lqa: scorecards, errors, comments) exports
+as json, csv or html. docx is bytes. No format names a folder of the server: articles are
+named by ``Article.source_name``.
 
 CSV is written for spreadsheets: a UTF-8 byte order mark first (Excel otherwise reads the
 umlauts as Latin-1), a chosen delimiter (``;`` for a German Excel), and every cell that a
@@ -20,11 +22,12 @@ from typing import Callable
 
 from review.article import LONE_SURROGATE, Article
 from review.errors import BadInputError, NothingToDoError
+from review.lqa.profile import DEFAULT, Profile
 from review.exporters import articles as article_docs
 from review.exporters import markdown, records, tabular
 from review.exporters.select import approved_segments, sorted_articles, summary_choices
 
-WHATS = ("summaries", "articles", "translations")
+WHATS = ("summaries", "articles", "translations", "lqa")
 SUMMARIES, ARTICLES, TRANSLATIONS = ("summaries",), ("articles",), ("translations",)
 
 
@@ -33,6 +36,7 @@ class Options:
     """What a renderer may need beside the articles and what to export."""
     delimiter: str = ","  # csv
     drafts: bool = False  # articles: unreviewed machine output shown marked [draft]
+    profile: Profile = DEFAULT  # lqa and xliff: the LQA profile errors are weighed with
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,10 @@ def _html(articles: list[Article], what: str, options: Options) -> str:
 
     if what == "summaries":
         return html.summaries_html(digest.summary_items(articles))
+    if what == "lqa":
+        from review.exporters.lqa import lqa_html
+
+        return lqa_html(articles, options.profile)
     return html.articles_html(article_docs.article_docs(articles, options.drafts))
 
 
@@ -91,24 +99,25 @@ def _tmx(articles: list[Article], _what: str, _options: Options) -> str:
     return translations_tmx(articles)
 
 
-def _xliff(articles: list[Article], _what: str, _options: Options) -> str:
+def _xliff(articles: list[Article], _what: str, options: Options) -> str:
     from review.exporters.xliff import translations_xliff
 
-    return translations_xliff(articles)
+    return translations_xliff(articles, options.profile)
 
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _DATA = ("summaries", "translations")
 _READING = ("summaries", "articles")
+_REPORT = ("lqa",)
 # The one table of formats: the CLI's choices, the app's lists and MIME types come from it.
 FORMAT_TABLE = {
-    "json": Format("application/json", _DATA, _records("json")),
+    "json": Format("application/json", _DATA + _REPORT, _records("json")),
     "jsonl": Format("application/x-ndjson", _DATA, _records("jsonl")),
-    "csv": Format("text/csv", _DATA, _records("csv")),
+    "csv": Format("text/csv", _DATA + _REPORT, _records("csv")),
     "md": Format("text/markdown", WHATS, _markdown),
     "tmx": Format("application/x-tmx+xml", TRANSLATIONS, _tmx),
     "xliff": Format("application/xliff+xml", TRANSLATIONS, _xliff),
-    "html": Format("text/html", _READING, _html),
+    "html": Format("text/html", _READING + _REPORT, _html),
     "docx": Format(DOCX_MIME, _READING, _docx, binary=True),
     "txt": Format("text/plain", ARTICLES, _txt),
     "bilingual-html": Format("text/html", ARTICLES, _bilingual("html")),
@@ -134,29 +143,41 @@ def default_what(fmt: str) -> str:
     return "summaries" if "summaries" in whats else whats[0]
 
 
-def export(articles: list[Article], what: str = "summaries", fmt: str = "json",
-           where: str | None = None, delimiter: str = ",", bom: bool = True,
-           drafts: bool = False, warn: Callable[[str], None] | None = None) -> str | bytes:
-    """The approved ``what`` of ``articles`` as ``fmt``: text, or bytes for a binary format
-    (docx); ``where`` names them in errors.
+@dataclass(frozen=True)
+class Exporter:
+    """Exports whose errors are weighed by ``profile``, the store's LQA profile (lqa and xliff
+    use it): ``Exporter(profile).export(...)``; the module's ``export`` uses the default."""
+    profile: Profile = DEFAULT
 
-    ``delimiter`` (one of DELIMITERS) and ``bom`` (a leading U+FEFF) apply to csv only,
-    ``drafts`` to articles only. ``warn`` gets one line per summary left out (see
-    ``select.summary_choice``). Raises BadInputError for an unknown what/format/delimiter or
-    a format that cannot carry ``what``, and NothingToDoError when nothing is approved.
-    """
-    check_choice(what, fmt, drafts)
-    separator = csv_delimiter(delimiter)
-    ordered = sorted_articles(articles)
-    if not has_approved(ordered, what, drafts, warn):
-        place = f" in {where}" if where else ""
-        raise NothingToDoError(f"nothing approved to export{place}: {_how_to_approve(what)}")
-    made = _render(ordered, what, fmt, Options(separator, drafts))
-    if isinstance(made, bytes):
-        return made
-    # A lone surrogate (possible in a hand-edited JSON file) cannot be written as UTF-8.
-    made = LONE_SURROGATE.sub("\ufffd", made)
-    return BOM + made if fmt == "csv" and bom else made
+    def export(self, articles: list[Article], what: str = "summaries", fmt: str = "json",
+               where: str | None = None, delimiter: str = ",", bom: bool = True,
+               drafts: bool = False, warn: Callable[[str], None] | None = None) -> str | bytes:
+        """The approved ``what`` of ``articles`` as ``fmt``: text, or bytes for a binary
+        format (docx); ``where`` names them in errors.
+
+        ``delimiter`` (one of DELIMITERS) and ``bom`` (a leading U+FEFF) apply to csv only,
+        ``drafts`` to articles only. ``warn`` gets one line per summary left out (see
+        ``select.summary_choice``). Raises BadInputError for an unknown what/format/delimiter
+        or a format that cannot carry ``what``, and NothingToDoError when nothing is approved
+        (for lqa: nothing reviewed).
+        """
+        check_choice(what, fmt, drafts)
+        separator = csv_delimiter(delimiter)
+        ordered = sorted_articles(articles)
+        if not has_approved(ordered, what, drafts, warn):
+            place = f" in {where}" if where else ""
+            nothing = "reviewed" if what == "lqa" else "approved"
+            raise NothingToDoError(f"nothing {nothing} to export{place}: "
+                                   f"{_how_to_approve(what)}")
+        made = _render(ordered, what, fmt, Options(separator, drafts, self.profile))
+        if isinstance(made, bytes):
+            return made
+        # A lone surrogate (possible in a hand-edited JSON file) cannot be written as UTF-8.
+        made = LONE_SURROGATE.sub("\ufffd", made)
+        return BOM + made if fmt == "csv" and bom else made
+
+
+export = Exporter().export
 
 
 def csv_delimiter(name: str) -> str:
@@ -204,6 +225,10 @@ def has_approved(articles: list[Article], what: str, drafts: bool = False,
         return any(choice.problem is None for choice in choices)
     if what == "articles":
         return any(article_docs.has_english(article, drafts) for article in articles)
+    if what == "lqa":
+        from review.exporters.lqa import has_review
+
+        return has_review(articles)
     return any(approved_segments(article) for article in articles)
 
 
@@ -211,6 +236,9 @@ def _how_to_approve(what: str) -> str:
     if what == "summaries":
         return ("accept or correct summaries first "
                 "(python -m review decide ID --summary --accept --reviewer NAME)")
+    if what == "lqa":
+        return ("review segments first (python -m review decide ID --segment N --reject "
+                "--error TYPE:SEVERITY --reviewer NAME, or --accept)")
     drafts = " (or export articles --with-drafts)" if what == "articles" else ""
     return ("accept or correct segments first "
             f"(python -m review decide ID --segment N --accept --reviewer NAME){drafts}")
@@ -221,6 +249,8 @@ def _render(articles: list[Article], what: str, fmt: str, options: Options) -> s
 
 
 def _render_records(articles: list[Article], what: str, fmt: str, options: Options) -> str:
+    if what == "lqa":
+        return _render_report(articles, fmt, options)
     if what == "summaries":
         rows, fields = records.summary_records(articles), records.SUMMARY_FIELDS
     else:
@@ -228,3 +258,14 @@ def _render_records(articles: list[Article], what: str, fmt: str, options: Optio
     if fmt == "csv":
         return tabular.to_csv(rows, fields, options.delimiter)
     return tabular.to_json(rows) if fmt == "json" else tabular.to_jsonl(rows)
+
+
+def _render_report(articles: list[Article], fmt: str, options: Options) -> str:
+    """The quality report as json (one document) or csv (one table of scorecards, errors and
+    comments)."""
+    from review.exporters import lqa
+
+    if fmt == "csv":
+        return tabular.to_csv(lqa.csv_records(articles, options.profile), lqa.FIELDS,
+                              options.delimiter)
+    return tabular.to_json(lqa.report(articles, options.profile))

@@ -15,9 +15,11 @@ from review.article import Flag
 
 NUMBER_CODE = "summary_number_unsupported"
 NAME_CODE = "summary_name_unsupported"
+SPELLING_CODE = "spelling"  # review.checks.spelling, on the summary's text too
 
 _SENTENCES = re.compile(r"(?<=[.!?])[\"'”’)]*\s+|\n+")
 _QUOTED = re.compile(r"'(.+)'")  # the number or name a flag's detail quotes
+_WORD_QUOTED = re.compile(r'"([^"]+)"')  # the word a spelling flag's detail begins with
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _OPENERS = "\"'“‘„«(:"
 # Capitalised words that are never names, wherever they stand (after a colon, inside a quote).
@@ -38,13 +40,28 @@ def faithfulness_flags(summary_en: str, article_en: str, article_de: str = "") -
             + _name_flags(summary_en, article_en, article_de))
 
 
+def summary_spelling_flags(summary_en: str, article_en: str = "", article_de: str = "",
+                           glossary=None, memory=None) -> list[Flag]:
+    """``spelling`` flags for the summary's misspelt words (``review.checks.spelling``): a
+    word the article (English or German), the ``glossary`` or the translation ``memory`` uses
+    is never one."""
+    from review.checks.spelling import summary_flags
+
+    return summary_flags(summary_en, article_en, article_de, glossary, memory)
+
+
 def sentence_flags(summary) -> list[list[Flag]]:
-    """For each of the summary's sentences, the summary's flags whose number or name it holds."""
+    """For each of the summary's sentences, the summary's flags whose number, name or
+    misspelt word it holds."""
     return [[flag for flag in summary.flags if _flag_in(flag, sentence.text)]
             for sentence in summary.sentences]
 
 
 def _flag_in(flag: Flag, sentence: str) -> bool:
+    if flag.code == SPELLING_CODE:
+        word = _WORD_QUOTED.match(flag.detail)
+        return word is not None and re.search(rf"\b{re.escape(word.group(1))}\b",
+                                              sentence) is not None
     quoted = _QUOTED.search(flag.detail)
     if quoted is None:
         return False

@@ -86,6 +86,7 @@ class Recheck:
 
         try:
             if target == "summary":
+                summaries.reflag(article)
                 summary_sentences.fill(article, article.summary, self.evidence)
                 decisions.record_sentences(article)
                 return

@@ -16,7 +16,7 @@ from review.faithfulness import faithfulness_flags  # part of this module's cont
 from review.summary_sentences import derive_extractive, fill, resplit
 from review.summary_sentences import usable_english as _english
 
-__all__ = ["extractive", "abstractive", "refresh", "rederive", "selection",
+__all__ = ["extractive", "abstractive", "refresh", "rederive", "reflag", "selection",
            "faithfulness_flags"]
 
 RANKER = "intfloat/multilingual-e5-small"
@@ -98,7 +98,7 @@ def abstractive(article: Article, summarizer: Summarizer) -> Summary:
     _require_english(article)
     used = [s for s in article.segments if s.kind == "text" and _english(s)]
     output = summarizer.summarize([_english(s) for s in used])
-    flags = faithfulness_flags(output.text, article.english_text(), article.text)
+    flags = _flags_of(output.text, article)
     note = None if output.text.strip() else "the model produced no text; write the summary"
     summary = Summary(method="abstractive", text=output.text.strip() or None,
                       model=output.model, source_segments=[s.index for s in used], flags=flags,
@@ -114,6 +114,29 @@ def refresh(article: Article, known: dict | None = None) -> None:
     of the summary re-derived on a snapshot) or, failing that, worked out now."""
     if rederive(article):
         fill(article, article.summary, known)
+
+
+def reflag(article: Article) -> None:
+    """After a decision on the summary: its flags are those of the English it now holds (a
+    numbers, names and spelling check of a corrected or generated text; an extractive
+    summary as generated is the article's own English and has none)."""
+    summary = article.summary
+    if summary is None or summary.decision.status == "rejected":
+        return
+    corrected = summary.decision.status == "corrected"
+    if summary.method == "extractive" and not corrected:
+        summary.flags = []
+        return
+    summary.flags = _flags_of(summary.decision.text if corrected else summary.text, article)
+
+
+def _flags_of(english: str | None, article: Article) -> list:
+    from review.faithfulness import summary_spelling_flags
+
+    if not english or not english.strip():
+        return []
+    return (faithfulness_flags(english, article.english_text(), article.text)
+            + summary_spelling_flags(english, article.english_text(), article.text))
 
 
 def rederive(article: Article) -> bool:

@@ -434,7 +434,7 @@ def test_no_export_names_a_folder_of_the_server(clock):
     set_summary(store, article_id, extractive())
     store.decide(article_id, "summary", "accept", "carl")
     made = list(every_export(store))
-    assert {what for what, _, _ in made} == {"summaries", "translations", "articles"}
+    assert {what for what, _, _ in made} == {"summaries", "translations", "articles", "lqa"}
     for what, fmt, text in made:
         assert "newsroom-secret" not in text and "/srv" not in text, (what, fmt)
     xliff = next(text for _, fmt, text in made if fmt == "xliff")
@@ -501,7 +501,7 @@ def test_app_export_offers_articles_with_drafts_and_a_docx_download(offline_env,
     article_store(clock)
     at = open_app()
     what = at.sidebar.selectbox(key="export_what")
-    assert what.options == ["summaries", "translations", "articles"]
+    assert what.options == ["summaries", "translations", "articles", "lqa"]
     assert "export_drafts" not in [box.key for box in at.sidebar.checkbox]
     at = what.set_value("articles").run()
     assert at.sidebar.selectbox(key="export_format").options == list(formats_for("articles"))

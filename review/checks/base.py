@@ -39,6 +39,7 @@ class Pair:
     glossary: Any = None  # a review.checks.glossary.Glossary
     memory: Any = None  # a review.memory.Memory
     origin: str | None = None  # the pair's own memory origin, never held against it
+    reviewed: bool = False  # the English is a reviewer's (a correction, typed text), not a model's
 
 
 PAIR_FIELDS = frozenset(f.name for f in fields(Pair))
@@ -52,6 +53,7 @@ NEEDS: dict[str, Callable[[Pair], bool]] = {
     "second opinion": lambda pair: pair.second_chrf is not None,
     "glossary": lambda pair: bool(pair.glossary),
     "memory": lambda pair: pair.memory is not None,
+    "reviewer": lambda pair: pair.reviewed,
 }
 
 

@@ -61,6 +61,9 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
     With a translation ``memory`` (``review.memory.Memory``) the pairs are also checked for
     consistency with what was approved elsewhere; ``origins`` are the pairs' own memory origins
     ("article:<id>#<index>"), so a segment's own approval never counts against it.
+
+    A stored segment's English (one with an origin) that has no confidence is not a model's
+    output (``reviewers_english``): it alone is spell-checked (``review.checks.spelling``).
     """
     if len(sources) != len(targets):
         raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
@@ -83,12 +86,26 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
         flags = registry.run(Pair(
             source, target, similarity=sim, confidence=confidences[i], agreement=agreements[i],
             second_chrf=chrf, second_model=second.model if second is not None else None,
-            glossary=glossary, memory=memory, origin=origins[i]))
+            glossary=glossary, memory=memory, origin=origins[i],
+            reviewed=reviewers_english(origins[i], confidences[i])))
         score = risk.risk(flags, sim, confidences[i], agreements[i], chrf) \
             if source.strip() else 0.0
         results.append(CheckResult(flags, None if sim is None else round(sim, 4), score,
                                    agreements[i], chrf))
     return results
+
+
+def reviewers_english(origin: str | None, confidence: float | None) -> bool:
+    """Whether a pair's English may be a reviewer's, so the checks of reviewers' English run
+    on it: a stored segment's (it has a memory ``origin``) without the model's ``confidence``.
+
+    ``check_article`` and ``review.recheck.recheck_segment`` pass a confidence that is None
+    when the English is not the model output (a correction, typed text) and also when the
+    model output has none (a memory match, a stand-in model): ``apply_result``, which sees the
+    segment, then drops what these checks raised on a model's English. Pairs without an origin
+    (``python -m review check`` on files, the calibration scripts) never count.
+    """
+    return origin is not None and confidence is None
 
 
 def apply_result(seg: Segment, result) -> None:
@@ -97,9 +114,20 @@ def apply_result(seg: Segment, result) -> None:
     ``result`` is a CheckResult or another checked Segment (anything with ``flags`` and
     ``similarity``). The segment's dismissals are kept, so a flag a reviewer dismissed stays
     dismissed when a re-check raises it again, and the risk counts only the active flags.
+    Flags only a reviewer's English may carry (spelling) are dropped while the segment's
+    English is still its machine output.
     """
-    seg.flags, seg.similarity = list(result.flags), result.similarity
+    flags = list(result.flags)
+    if seg.machine is not None and seg.english == seg.machine.text:
+        flags = [flag for flag in flags if flag.code not in _reviewer_codes()]
+    seg.flags, seg.similarity = flags, result.similarity
     seg.risk = risk.segment_risk(seg, getattr(result, "second_chrf", None))
+
+
+def _reviewer_codes() -> set[str]:
+    """The codes of the checks that need a reviewer's English."""
+    return {code.code for check in registry.CHECKS if "reviewer" in check.needs
+            for code in check.codes}
 
 
 def english_key(english: str | None) -> str | None:

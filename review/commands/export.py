@@ -1,4 +1,5 @@
-"""`python -m review export`: approved summaries, articles or translations, to stdout or a file."""
+"""`python -m review export`: approved summaries, articles or translations, or the quality
+report, to stdout or a file."""
 from __future__ import annotations
 
 import os
@@ -17,7 +18,8 @@ from review.export import FORMATS, WHATS
               help="Output format (docx needs -o).")
 @click.option("--what", type=click.Choice(WHATS), default=None,
               help="What to export [default: summaries; translations for tmx and xliff; "
-                   "articles for txt and bilingual-*].")
+                   "articles for txt and bilingual-*]. lqa: the quality report (json, csv, "
+                   "html).")
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Write to FILE atomically instead of stdout ('-' is stdout). FILE must "
                    "be a regular file or a new name in an existing folder.")
@@ -29,7 +31,8 @@ from review.export import FORMATS, WHATS
 @click.option("--with-drafts", "drafts", is_flag=True, default=False,
               help="Articles: show unreviewed machine English, marked [draft].")
 def command(store, fmt, what, output, delimiter, bom, drafts):
-    """Export approved work: summaries, whole articles in English, or segment translations.
+    """Export approved work: summaries, whole articles in English, or segment translations;
+    or the quality report (--what lqa).
 
     Only approved work is exported: pending and rejected segments and boilerplate never
     (articles --with-drafts: unreviewed machine English marked [draft]). Output is sorted by
@@ -38,9 +41,12 @@ def command(store, fmt, what, output, delimiter, bom, drafts):
     date, who approved it when; a summary approved before a segment was rejected or reopened
     is left out with a warning. Articles export as md, html, docx or txt, or German beside
     English as bilingual-html or bilingual-docx. tmx (TMX 1.4b) and xliff (XLIFF 2.0, every
-    approved segment state="final") hold segment pairs. CSV cells that a spreadsheet would
-    run as a formula (starting with = + - @, tab or CR) get a leading '. Unreadable article
-    files are reported one line each and skipped: the rest is exported and the exit code is 1.
+    approved segment state="final"; 2.1 with the review's errors as ITS quality issues and
+    comments as notes) hold segment pairs. lqa is the quality report as json, csv or html:
+    the scorecards (see `python -m review lqa`), every error recorded and every comment.
+    CSV cells that a spreadsheet would run as a formula (starting with = + - @, tab or CR)
+    get a leading '. Unreadable article files are reported one line each and skipped: the
+    rest is exported and the exit code is 1.
 
     \b
     Example:
@@ -51,13 +57,36 @@ def command(store, fmt, what, output, delimiter, bom, drafts):
       python -m review export --what articles --format bilingual-docx -o review.docx
       python -m review export --what translations --format tmx -o approved.tmx
       python -m review export --what translations --format jsonl | head
+      python -m review export --what lqa --format html -o quality.html
     """
-    from review.errors import BadInputError
-    from review.export import check_choice, csv_delimiter, default_what, export
+    from review.export import Exporter, default_what
     from review.store import ArticleStore
     from review.terminal import printable
 
     what = what or default_what(fmt)
+    separator = _checked(fmt, what, delimiter, drafts, output)
+    articles_store = ArticleStore(store)
+    exporter = Exporter(_profile(articles_store, what, fmt))
+    articles, problems = articles_store.scan()
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+    if not articles and not problems:
+        raise _empty_store(articles_store.root)
+    made = exporter.export(articles, what, fmt, where=str(articles_store.root),
+                           delimiter=separator, bom=bom, drafts=drafts,
+                           warn=lambda line: click.echo(f"warning: {printable(line)}", err=True))
+    _write(made, output)
+    if problems:
+        sys.exit(1)
+
+
+def _checked(fmt: str, what: str, delimiter: str | None, drafts: bool,
+             output: str | None) -> str:
+    """The CSV delimiter character, once the choices and -o are known to fit together;
+    BadInputError, one line with the fix, otherwise."""
+    from review.errors import BadInputError
+    from review.export import check_choice, csv_delimiter
+
     if delimiter is not None and fmt != "csv":
         raise BadInputError(f"--delimiter applies to csv only, not {fmt}: drop it or use "
                             "--format csv")
@@ -65,18 +94,16 @@ def command(store, fmt, what, output, delimiter, bom, drafts):
     separator = csv_delimiter("," if delimiter is None else delimiter)
     check_binary_output(fmt, output)
     check_output(output)
-    articles_store = ArticleStore(store)
-    articles, problems = articles_store.scan()
-    for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
-    if not articles and not problems:
-        raise _empty_store(articles_store.root)
-    made = export(articles, what, fmt, where=str(articles_store.root), delimiter=separator,
-                  bom=bom, drafts=drafts,
-                  warn=lambda line: click.echo(f"warning: {printable(line)}", err=True))
-    _write(made, output)
-    if problems:
-        sys.exit(1)
+    return separator
+
+
+def _profile(articles_store, what: str, fmt: str):
+    """The store's LQA profile where the export weighs errors (lqa, xliff), else the default:
+    a bad lqa.toml is one line, exit 2, only where it matters."""
+    from review.annotations import profile_of
+    from review.lqa.profile import DEFAULT
+
+    return profile_of(articles_store) if what == "lqa" or fmt == "xliff" else DEFAULT
 
 
 def check_binary_output(fmt: str, output: str | None) -> None:

@@ -26,6 +26,8 @@ article + article { border-top: 1px solid #ddd; margin-top: 2.5em; }
 table { border-collapse: collapse; width: 100%; margin-top: 1em; }
 th, td { border: 1px solid #ccc; padding: .4em .6em; vertical-align: top; text-align: left; }
 th { background: #f3f3f3; } td { width: 50%; }
+table.report { font-family: Arial, sans-serif; font-size: .85em; }
+table.report td { width: auto; }
 tr.heading td { font-weight: bold; }
 .status { display: block; font-family: Arial, sans-serif; font-size: .8em; color: #555; }
 .status.rejected, .status.unreviewed, .status.draft { color: #8a4b00; }

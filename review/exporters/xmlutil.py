@@ -47,8 +47,28 @@ def compact_utc(iso_time: str | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def serialize(root: ET.Element, doctype: str | None = None) -> str:
-    """The document as indented UTF-8 XML text with its declaration."""
-    ET.indent(root, space="  ")
+def serialize(root: ET.Element, doctype: str | None = None, inline: tuple[str, ...] = ()) -> str:
+    """The document as indented UTF-8 XML text with its declaration; elements named in
+    ``inline`` (local names) hold mixed content, kept exactly as it is."""
+    if inline:
+        _indent(root, set(inline))
+    else:
+        ET.indent(root, space="  ")
     head = '<?xml version="1.0" encoding="UTF-8"?>\n' + (doctype + "\n" if doctype else "")
     return head + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _indent(elem: ET.Element, inline: set[str], level: int = 0) -> None:
+    """``ET.indent`` with two spaces, except inside ``inline`` elements: their text and their
+    children's tails are content (a line break there would change the text)."""
+    if not len(elem) or elem.tag.rpartition(":")[2].rpartition("}")[2] in inline:
+        return
+    pad = "\n" + "  " * (level + 1)
+    if not elem.text or not elem.text.strip():
+        elem.text = pad
+    for child in elem:
+        _indent(child, inline, level + 1)
+        if not child.tail or not child.tail.strip():
+            child.tail = pad
+    if not child.tail.strip():
+        child.tail = "\n" + "  " * level

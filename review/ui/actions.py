@@ -231,6 +231,8 @@ def _file_name(what: str, fmt: str) -> str:
 def _has_approved(summary, what: str, drafts: bool = False) -> bool:
     if what == "summaries":
         return summary.summary_state in APPROVED
+    if what == "lqa":  # a report of what reviewers decided, rejections included
+        return summary.accepted + summary.corrected + summary.rejected > 0
     if summary.accepted + summary.corrected > 0:
         return True
     # With none approved, undecided segments with machine output are at least those

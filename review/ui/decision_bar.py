@@ -21,6 +21,7 @@ from review.store import ArticleStore
 from review.ui import actions, jobs_panel, keyboard, state
 from review.ui.rows import SegmentRow, SummaryView
 from review.ui.conflict import conflict_panel, refused, settled
+from review.ui.error_picker import offer
 from review.ui.session import (drafts, fill_box, flash, go, guarded, keep, md, counts_changed,
                                reviewer, server_drafts, show_flash, usable_reviewer)
 
@@ -177,6 +178,8 @@ def on_confirm(subject: Subject, then: int | None) -> None:
     if action == "keep" or _decide(subject, action, text, then=then):
         _decided(subject)  # its text is saved: no draft of it is kept when the page moves on
         go(subject.article_id, then)
+        if action == "correct" and not subject.is_summary:
+            offer(subject.article_id, subject.target, subject.revision, action)
         if action != "keep":
             _sync_repetitions(subject)
             counts_changed()
@@ -194,6 +197,8 @@ def _decided(subject: Subject) -> None:
 def on_reject(subject: Subject, then: int | None) -> None:
     if _decide(subject, "reject", None, then=then):
         go(subject.article_id, then)
+        if not subject.is_summary:
+            offer(subject.article_id, subject.target, subject.revision, "reject")
         if subject.status in APPROVED:
             _sync_repetitions(subject)
         counts_changed()

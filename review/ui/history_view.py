@@ -24,6 +24,9 @@ def change(item: HistoryEntry) -> str:
     """What the entry changed, in a few words: "accept: pending → accepted", or for a
     summary sentence's verdict "verdict on S2: none → unsupported (the note)"."""
     before, after = item.before or {}, item.after or {}
+    if item.action == "errors":  # errors recorded on a summary sentence
+        count = len(after.get("errors") or [])
+        return f"errors on S{after.get('sentence')}: {count} recorded"
     if item.action == "verdict":
         note = f" ({after['note']})" if after.get("note") else ""
         return (f"verdict on S{after.get('sentence')}: {before.get('verdict') or 'none'} → "

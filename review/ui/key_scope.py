@@ -13,6 +13,8 @@ replaced. This listener sees every key first:
   meanwhile queue behind it.
 - In the summary's editor the key clicks the summary's button.
 - In any other input (sidebar, dialogs, search boxes) a decision key does nothing.
+- While the error picker is open (after a reject or a correction), digits, Enter and Escape
+  answer it wherever the cursor is; any other key closes it and acts as usual.
 
 It reads no page text; it clicks only buttons found by their widget keys.
 """
@@ -111,8 +113,22 @@ _JS = """
     }
     pump();
   };
+  // The error picker offered after a reject or a correction: digits, Enter and Escape are
+  // its answers wherever the cursor is; any other key closes it and goes on as typed.
+  var picker = function (e) {
+    var open = document.querySelector('.st-key-picker [class*="st-key-pick-"]:not([data-stale="true"])');
+    if (!open || e.ctrlKey || e.metaKey || e.altKey) { return false; }
+    var name = /^[0-9]$/.test(e.key) ? e.key : {Enter: "enter", Escape: "skip"}[e.key];
+    var target = button(document.querySelector(".st-key-picker"), "pick-" + (name || "skip"));
+    if (!name) { if (target) { target.click(); } return false; }
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    if (target && !target.disabled && !e.repeat) { target.click(); }
+    return true;
+  };
   document.addEventListener("keydown", function (e) {
     if (["Alt", "Control", "Shift", "Meta", "AltGraph"].indexOf(e.key) !== -1) { return; }
+    if (picker(e)) { return; }
     var el = document.activeElement;
     var typing = el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
     var name = combo(e), action = DECISIONS[name], move = MOVES[name];

@@ -20,6 +20,7 @@ NEXT_PENDING = "Alt+N"
 MACHINE_TEXT = "Alt+M"
 SECOND_OPINION = "Alt+S"
 NEXT_ARTICLE = "Alt+Shift+N"
+ADD_ERROR = "Alt+E"
 NEXT_SENTENCE = "Alt+J"
 PREVIOUS_SENTENCE = "Alt+K"
 
@@ -40,6 +41,9 @@ SHORTCUTS = (
     (SECOND_OPINION, "take the second model's English into the editor"),
     (NEXT_ARTICLE, "next article with pending work, once this one is reviewed"),
     ("Alt+1 … Alt+3", "take a translation-memory suggestion into the editor"),
+    ("1 … 0, Enter, Esc", "after a reject or a correction: pick what was wrong (type, then "
+                          "severity; Enter takes the suggestion ★), or skip"),
+    (ADD_ERROR, "record another error on the open segment's rejection or correction"),
     (NEXT_SENTENCE, "next summary sentence: mark its evidence segments"),
     (PREVIOUS_SENTENCE, "previous summary sentence"),
 )
@@ -103,6 +107,9 @@ CSS = """<style>
   -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .st-key-claims button { min-height: 1.6rem; padding: 0 0.3rem; }
 .st-key-claims kbd { display: none; }
+.st-key-picker { border: 1px solid #ff4b4b; border-radius: 0.5rem; padding: 0.4rem 0.6rem; }
+.st-key-picker button, [class*="st-key-errors-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
+.st-key-picker kbd, [class*="st-key-errors-"] kbd { display: none; }
 [class*="st-key-proof-"] { flex-wrap: nowrap; align-items: flex-start; }
 [class*="st-key-proof-"] > div:last-child { min-width: 0; flex: 1 1 0; }
 [class*="st-key-proof-"] button { min-height: 1.4rem; padding: 0 0.3rem; }

@@ -1,8 +1,10 @@
 """The overview's tables: progress per article, flags by code, decisions per reviewer and day,
-and post-edit effort. Plain rows, so the charts and CSVs share them.
+post-edit effort, and quality (errors by type and severity, scorecards per reviewer and
+model). Plain rows, so the charts and CSVs share them.
 
-All but the per-segment effort table come from the listing index
-(``review.listing.ArticleSummary``), so the page costs one stat per article file, not a parse.
+All but the per-segment effort table and the quality tables come from the listing index
+(``review.listing.ArticleSummary``), so the page costs one stat per article file, not a parse;
+those two read the articles.
 """
 from __future__ import annotations
 
@@ -99,3 +101,26 @@ def csv_text(rows: list[dict]) -> str:
     from review.exporters.tabular import to_csv
 
     return to_csv(rows, tuple(rows[0])) if rows else ""
+
+
+QUALITY = ("errors", "reviewers", "models")
+
+
+def quality_tables(articles: Iterable[Article], profile=None) -> dict[str, list[dict]]:
+    """Errors in effect per type and severity over ``articles``, and the scorecards per
+    reviewer and per model under ``profile`` (the default when None)."""
+    from review.lqa.profile import DEFAULT
+    from review.lqa.scorecard import scorecards
+
+    cards = scorecards(articles, profile or DEFAULT)
+    errors = [{"type": type_, "severity": severity, "errors": n}
+              for type_, row in cards.total.errors.items() for severity, n in row.items()]
+    return {"errors": errors, "reviewers": card_rows("reviewer", cards.reviewers),
+            "models": card_rows("model", cards.models)}
+
+
+def card_rows(kind: str, cards: list) -> list[dict]:
+    """One row per (name, scorecard): words, penalty, per 1,000 words, score, pass."""
+    return [{kind: name, "words": card.words, "penalty": card.penalty,
+             "per_thousand": card.per_thousand, "score": card.score, "pass": card.passed}
+            for name, card in cards]

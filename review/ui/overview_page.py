@@ -1,7 +1,9 @@
-"""The overview page: progress, flags, decisions and post-edit effort across the store.
+"""The overview page: progress, flags, decisions and post-edit effort across the store, and
+the quality of the review (MQM errors, scorecards).
 
 Drawn from the listing index, so it opens as fast with thousands of articles as with ten; only
-the per-segment effort CSV reads the articles, when it is downloaded.
+the per-segment effort CSV reads the articles, when it is downloaded, and the quality section,
+when the reviewer turns it on.
 """
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ TITLES = {"progress": "Progress across articles", "flags": "Flags by check",
           "effort": "Post-edit effort of approved segments (chrF: 100 = untouched)"}
 STATUS_COLOURS = {"pending": "#bbbbbb", "accepted": "#2e9e5b", "corrected": "#3b75c4",
                   "rejected": "#d64545"}
+SEVERITY_COLOURS = ("#e3b341", "#e07b39", "#d64545", "#8b1e3f")  # lightest to heaviest
+QUALITY_TITLES = {"reviewers": "Scorecards per reviewer", "models": "Scorecards per model"}
 
 
 def page() -> None:
@@ -62,9 +66,53 @@ def page() -> None:
         st.download_button(f"Download {name}.csv", _csv(name, rows, store),
                            file_name=f"{name}.csv", mime="text/csv", key=f"csv:{name}",
                            on_click="ignore")
+    quality(store)
     for line in problems:
         st.caption(md(f"Not counted: {line}"))
     st.caption(md(f"Store: {store.root.resolve()}"))
+
+
+def quality(store: ArticleStore) -> None:
+    """Errors by type and severity across the store, and the scorecards per reviewer and per
+    model: they read every article, so only when the reviewer turns them on."""
+    from review.annotations import profile_of
+    from review.errors import ReviewError
+
+    st.markdown("**Quality: errors and scorecards (MQM)**")
+    if not st.toggle("Count errors and scorecards (reads every article)",
+                     key="overview_quality"):
+        return
+    try:
+        profile = profile_of(store)
+    except ReviewError as err:
+        st.error(md(str(err)))
+        return
+    data = overview.quality_tables(store.scan()[0], profile)
+    st.caption(md(f"Profile: {profile.describe()}"))
+    if data["errors"]:
+        st.altair_chart(_errors_chart(data["errors"], profile), width="stretch")
+    else:
+        st.caption("No errors recorded yet.")
+    for name in ("reviewers", "models"):
+        if data[name]:
+            st.markdown(f"*{QUALITY_TITLES[name]}*")
+            st.dataframe(data[name], hide_index=True)
+        st.download_button(f"Download {name}.csv", overview.csv_text(data[name]),
+                           file_name=f"lqa-{name}.csv", mime="text/csv", key=f"csv:lqa-{name}",
+                           on_click="ignore", disabled=not data[name])
+
+
+def _errors_chart(rows: list[dict], profile):
+    """Errors per type, stacked by severity (lightest to heaviest in the profile's order)."""
+    import altair as alt
+    import pandas as pd
+
+    order = sorted(profile.severities, key=profile.weight)
+    colours = [SEVERITY_COLOURS[min(i, len(SEVERITY_COLOURS) - 1)] for i in range(len(order))]
+    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
+        x=alt.X("sum(errors):Q", title="errors"), y=alt.Y("type:N", sort="-x", title=None),
+        color=alt.Color("severity:N", scale=alt.Scale(domain=order, range=colours)),
+        tooltip=["type", "severity", "errors"])
 
 
 def look_first(rows: list[dict]) -> None:

@@ -16,11 +16,12 @@ from review.diff import changed, diff_markdown, word_diff
 from review.errors import ReviewError
 from review.listing import ArticleEntry
 from review.store import ArticleStore
-from review.ui import (actions, jobs_panel, keyboard, listing, memory_panel, navigation, rows,
-                       state, translate_bar)
+from review.ui import (actions, assessment, jobs_panel, keyboard, listing, memory_panel,
+                       navigation, rows, state, translate_bar)
 from review.ui.markup import german_with_terms
 from review.ui.decision_bar import BoxLook, decision_bar, for_segment
 from review.ui.done_cue import done_cue
+from review.ui.error_picker import picker
 from review.ui.history_view import history
 from review.ui.summary_panel import evidence, summary_panel
 from review.ui.session import (drafts, fill_box, flash, go, guarded, md, counts_changed,
@@ -98,8 +99,22 @@ def drawn_mark() -> None:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _effort(article_id: str, revision: int, _article: Article) -> str:
-    """Post-edit effort (chrF/TER over every decision), scored once per article revision."""
-    return listing.effort_text(_article)
+    """Post-edit effort (chrF/TER over every decision), scored once per article revision,
+    and the article's LQA scorecard once a segment is decided."""
+    from review.annotations import profile_of
+    from review.lqa.scorecard import scorecards
+
+    effort = listing.effort_text(_article)
+    try:
+        card = scorecards([_article], profile_of(ArticleStore())).articles[0][1]
+    except ReviewError as err:  # a bad lqa.toml: say so where the score would be
+        return " · ".join(filter(None, (effort, f"LQA: {err}")))
+    if not card.words:
+        return effort
+    verdict = "pass" if card.passed else "FAIL"
+    lqa = (f"LQA {card.score:.1f} ({card.per_thousand:.1f} points per 1,000 words, "
+           f"{verdict})")
+    return " · ".join(filter(None, (effort, lqa)))
 
 
 def header(article: Article, review: list[rows.SegmentRow]) -> None:
@@ -187,6 +202,7 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
             continue
         with st.container(key=f"seg-{article.id}-{block.index}"):
             if block.index == current:
+                picker(article)  # what was wrong with the one just rejected or corrected
                 editor(article, block, review, mt_model)
             elif block.index in marked:  # evidence of the summary sentence open beside
                 with st.container(key=f"evidence-{article.id}-{block.index}"):
@@ -229,6 +245,10 @@ def status_word(row: rows.SegmentRow) -> str:
     word = f":{color}-badge[{rows.STATUS_ICONS.get(row.status, '')} {row.status}]"
     if row.flags:
         word += f" :orange-badge[⚑ {len(row.flags)}]"
+    if row.errors:
+        word += f" :red-badge[✎ {row.errors} error{'s' if row.errors > 1 else ''}]"
+    if row.comments:
+        word += f" :violet-badge[💬 {row.comments}]"
     return word
 
 
@@ -254,8 +274,10 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
         flags_panel(aid, row, text, article.revision)
         if row.machine is not None and changed(tokens := word_diff(row.machine, text)):
             st.markdown(diff_markdown(tokens))
+        assessment.errors(article, index)
         second_opinion(aid, index, row, text, subject.box_key)
         memory_panel.suggestions(aid, index, row.source, subject.box_key)
+        assessment.comments(article, index)
         history(article, index)
 
 

@@ -33,6 +33,8 @@ class SegmentRow:
     dismissed: tuple = ()  # Dismissal records of false alarms: who, when, which flag
     second: str | None = None  # a second model's English (a second opinion), if any
     second_model: str | None = None
+    errors: int = 0  # errors recorded with its decision
+    comments: int = 0  # open (unresolved) comments
 
     def box_key(self, article_id: str) -> str:
         """Widget key of the English box."""
@@ -88,6 +90,8 @@ def row(seg: Segment, in_summary: bool = False) -> SegmentRow:
         dismissed=tuple(seg.dismissed),
         second=seg.second.text if seg.second else None,
         second_model=seg.second.model if seg.second else None,
+        errors=len(seg.decision.errors),
+        comments=sum(1 for c in seg.comments if not c.resolved),
     )
 
 

@@ -62,6 +62,7 @@ class OpenBox:
     target: int | str  # a segment index, or "summary"
 
 
+PICKER = "error_picker"  # review.ui.error_picker.Picking: the decision it annotates, if open
 CLAIM_SCROLL = "claim_scroll"  # clicks on summary sentences: each scrolls to its evidence once
 CLAIM_SCROLLED = "claim_scrolled"  # the click the page last scrolled for
 

@@ -14,6 +14,7 @@ from review.diff import changed, diff_markdown, word_diff
 from review.store import ArticleStore
 from review.ui import keyboard, rows, state
 from review.ui.decision_bar import BoxLook, decision_bar, for_summary
+from review.ui.error_picker import offer, picker
 from review.ui.history_view import history
 from review.ui.session import counts_changed, go, guarded, md, reviewer
 
@@ -106,6 +107,8 @@ def sentences(article: Article, revision: int) -> None:
             if sentence is opened:
                 _evidence_lines(article.id, sentence, by_index)
                 _verdict(article.id, k, sentence, revision)
+                _sentence_errors(article.id, k, sentence, revision)
+                picker(article, sentences=True)
     _scroll_to_evidence(article)
 
 
@@ -153,6 +156,17 @@ def _verdict(article_id: str, k: int, sentence: SummarySentence, revision: int) 
     st.text_input("Note (why)", value=sentence.note or "", key=note_key,
                   placeholder="optional: what is wrong, or where the article says it",
                   on_change=on_verdict, args=(article_id, k, key, note_key, revision))
+
+
+def _sentence_errors(article_id: str, k: int, sentence: SummarySentence, revision: int) -> None:
+    """The errors recorded on the sentence, and "+ Error" to record one (the picker)."""
+    for error in sentence.errors:
+        extra = " · ".join(part for part in (error.note, error.reviewer) if part)
+        st.markdown(f":red-badge[✎ {md(error.type)} · {md(error.severity)}]"
+                    + (f" :gray[{md(extra)}]" if extra else ""))
+    st.button("＋ Error", key=f"error:{article_id}:summary:{k}", type="tertiary",
+              on_click=offer, args=(article_id, f"summary:{k}", revision - 1, "judge"),
+              help="Record what is wrong with this sentence (MQM type and severity)")
 
 
 def _scroll_to_evidence(article: Article) -> None:

@@ -1,0 +1,66 @@
+"""Quality assessment in Chromium against `streamlit run app.py`: after a reject the error
+picker is answered by keyboard alone (a digit for the type, Enter for the suggested severity,
+another error, Escape), the errors show on the row and the scorecard in the header, and a
+comment is added and resolved."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from test_browser import (WAIT, add_article, browser, decision, eventually,  # noqa: F401
+                          open_article, page, server, store_root, stored)
+
+pytestmark = pytest.mark.browser
+
+
+def errors_of(store_root, article_id: str, index: int) -> list[tuple[str, str]]:
+    return [(e["type"], e["severity"]) for e in decision(store_root, article_id, index)
+            .get("errors") or []]
+
+
+def test_errors_are_picked_by_keyboard_after_a_reject(page, server, store_root, tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "picked")
+    editor = open_article(page, server, article_id, segment=0)
+    editor.click()
+    page.keyboard.press("Alt+x")
+    picker = page.locator(".st-key-picker")
+    expect(picker).to_contain_text("§0 rejected: what was wrong?", timeout=WAIT)
+    page.keyboard.press("2")  # accuracy/omission
+    expect(picker).to_contain_text("accuracy/omission: how severe?", timeout=WAIT)
+    page.keyboard.press("2")  # major
+    eventually(lambda: errors_of(store_root, article_id, 0) == [("accuracy/omission", "major")],
+               what="the first error in the store")
+    expect(picker).to_contain_text("what was wrong?", timeout=WAIT)  # open for another
+    page.keyboard.press("5")  # terminology
+    expect(picker).to_contain_text("terminology: how severe?", timeout=WAIT)
+    page.keyboard.press("Enter")  # the severity it suggests (★): minor
+    eventually(lambda: len(errors_of(store_root, article_id, 0)) == 2,
+               what="the second error in the store")
+    assert errors_of(store_root, article_id, 0)[1] == ("terminology", "minor")
+    page.keyboard.press("Escape")
+    expect(picker).to_have_count(0, timeout=WAIT)
+    assert decision(store_root, article_id, 0)["status"] == "rejected"
+    # the digits went to the picker, not into the next segment's editor
+    box = page.locator(f".st-key-seg-{article_id}-1 textarea")
+    assert "2" not in box.input_value() and "5" not in box.input_value()
+    row = page.locator(f".st-key-row-{article_id}-0")
+    expect(row).to_contain_text("2 errors", timeout=WAIT)
+    expect(page.locator("[data-testid='stProgress']").first).to_contain_text("LQA")
+
+
+def test_a_comment_is_added_and_resolved(page, server, store_root, tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "commented")
+    open_article(page, server, article_id, segment=1)
+    current = page.locator(f".st-key-current-{article_id}-1")
+    current.get_by_text("Comment", exact=True).click()
+    box = current.get_by_placeholder("a question or a note for others")
+    box.fill("Is <b>Berlin</b> right here?")
+    box.press("Enter")
+    eventually(lambda: stored(store_root, article_id)["segments"][1]["comments"],
+               what="the comment in the store")
+    [saved] = stored(store_root, article_id)["segments"][1]["comments"]
+    assert saved["text"] == "Is <b>Berlin</b> right here?" and saved["author"] == "anna"
+    expect(current).to_contain_text("Is <b>Berlin</b> right here?", timeout=WAIT)  # as text
+    current.get_by_role("button", name="✓").click()
+    eventually(lambda: stored(store_root, article_id)["segments"][1]["comments"][0]["resolved"],
+               what="the comment resolved")
