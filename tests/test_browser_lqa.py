@@ -23,16 +23,16 @@ def test_errors_are_picked_by_keyboard_after_a_reject(page, server, store_root, 
     editor = open_article(page, server, article_id, segment=0)
     editor.click()
     page.keyboard.press("Alt+x")
-    picker = page.locator(".st-key-picker")
-    expect(picker).to_contain_text("§0 rejected: what was wrong?", timeout=WAIT)
+    picker = page.locator(".st-key-picker")  # (a redraw may show a stale copy beside it)
+    expect(picker.get_by_text("§0 rejected: what was wrong?")).to_be_visible(timeout=WAIT)
     page.keyboard.press("2")  # accuracy/omission
-    expect(picker).to_contain_text("accuracy/omission: how severe?", timeout=WAIT)
+    expect(picker.get_by_text("accuracy/omission: how severe?")).to_be_visible(timeout=WAIT)
     page.keyboard.press("2")  # major
     eventually(lambda: errors_of(store_root, article_id, 0) == [("accuracy/omission", "major")],
                what="the first error in the store")
-    expect(picker).to_contain_text("what was wrong?", timeout=WAIT)  # open for another
+    expect(picker.get_by_text("what was wrong?")).to_be_visible(timeout=WAIT)  # another?
     page.keyboard.press("5")  # terminology
-    expect(picker).to_contain_text("terminology: how severe?", timeout=WAIT)
+    expect(picker.get_by_text("terminology: how severe?")).to_be_visible(timeout=WAIT)
     page.keyboard.press("Enter")  # the severity it suggests (★): minor
     eventually(lambda: len(errors_of(store_root, article_id, 0)) == 2,
                what="the second error in the store")
@@ -52,15 +52,20 @@ def test_a_comment_is_added_and_resolved(page, server, store_root, tiny_marian):
     article_id = add_article(store_root, tiny_marian, "commented")
     open_article(page, server, article_id, segment=1)
     current = page.locator(f".st-key-current-{article_id}-1")
-    current.get_by_text("Comment", exact=True).click()
-    box = current.get_by_placeholder("a question or a note for others")
+    current.get_by_role("button", name="Comment").click()
+    box = page.get_by_placeholder("a question or a note for others")  # in the popover
     box.fill("Is <b>Berlin</b> right here?")
     box.press("Enter")
     eventually(lambda: stored(store_root, article_id)["segments"][1]["comments"],
                what="the comment in the store")
     [saved] = stored(store_root, article_id)["segments"][1]["comments"]
     assert saved["text"] == "Is <b>Berlin</b> right here?" and saved["author"] == "anna"
-    expect(current).to_contain_text("Is <b>Berlin</b> right here?", timeout=WAIT)  # as text
-    current.get_by_role("button", name="✓").click()
+    opener = current.get_by_role("button", name="1 open")
+    expect(opener).to_be_visible(timeout=WAIT)
+    thread = page.get_by_text("Is <b>Berlin</b> right here?")  # shown as text, not markup
+    if not thread.is_visible():
+        opener.click()
+    expect(thread).to_be_visible(timeout=WAIT)
+    page.get_by_role("button", name="✓").click()
     eventually(lambda: stored(store_root, article_id)["segments"][1]["comments"][0]["resolved"],
                what="the comment resolved")

@@ -48,6 +48,8 @@ def errors(article: Article, target: int | str) -> None:
     """The errors of ``target``'s decision, and "+ Error" (Alt+E) when it can take some."""
     owner = article.summary if target == "summary" else article.segment(target)
     decision = owner.decision
+    if not decision.errors and decision.status not in WITH_ERRORS:
+        return  # nothing to show: no room taken
     with st.container(key=f"errors-{article.id}-{target}"):
         for position, error in enumerate(decision.errors):
             line = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -70,12 +72,14 @@ def errors(article: Article, target: int | str) -> None:
 
 
 def comments(article: Article, target: int | str) -> None:
-    """The comment thread of ``target``: open comments first shown, resolved ones struck."""
+    """The comment thread of ``target`` behind a button that counts the open comments;
+    resolved ones struck through."""
     owner = article.summary if target == "summary" else article.segment(target)
     thread = owner.comments
     opened = sum(1 for c in thread if not c.resolved)
-    label = f"Comments ({opened} open)" if thread else "Comment"
-    with st.expander(label, expanded=opened > 0):
+    label = f"{opened} open" if opened else ("Comments" if thread else "Comment")
+    with st.popover(label, icon=":material/chat_bubble:", type="tertiary",
+                    help="The comment thread: questions and notes for others"):
         for position, item in enumerate(thread):
             line = st.container(horizontal=True, vertical_alignment="center", gap="small")
             words = f"{item.author} · {item.time}: {item.text}"

@@ -69,17 +69,17 @@ def on_skip() -> None:
 
 # -- drawing ------------------------------------------------------------------------------------
 
-def picker(article: Article, sentences: bool = False) -> None:
+def picker(article: Article, in_summary: bool = False) -> None:
     """The open picker for this article, if any: for a segment above the editor the reviewer
-    moved to, for a summary sentence (``sentences``) in the summary panel."""
+    moved to, for the summary or one of its sentences in the summary panel (``in_summary``)."""
     picking = st.session_state.get(state.PICKER)
     if not isinstance(picking, Picking) or picking.article_id != article.id \
-            or str(picking.target).startswith("summary:") != sentences:
+            or str(picking.target).startswith("summary") != in_summary:
         return
     try:
         profile = _profile()
-        suggested = None if sentences else _suggested(article.segment(int(picking.target)),
-                                                      profile)
+        suggested = None if in_summary else _suggested(article.segment(int(picking.target)),
+                                                       profile)
     except (ReviewError, IndexError, ValueError) as err:
         st.session_state.pop(state.PICKER, None)
         return st.caption(md(str(err)))

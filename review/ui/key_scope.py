@@ -14,7 +14,8 @@ replaced. This listener sees every key first:
 - In the summary's editor the key clicks the summary's button.
 - In any other input (sidebar, dialogs, search boxes) a decision key does nothing.
 - While the error picker is open (after a reject or a correction), digits, Enter and Escape
-  answer it wherever the cursor is; any other key closes it and acts as usual.
+  pressed in the open editor or on the page answer it; any other key there closes it and acts
+  as usual. Keys in a dialog or another box are left alone.
 
 It reads no page text; it clicks only buttons found by their widget keys.
 """
@@ -40,13 +41,21 @@ _JS = """
   };
   var summaryButton = function (panel, action) {
     var pattern = new RegExp("^st-key-" + action + "-.+-summary$");
-    var holders = panel.querySelectorAll('[class*="st-key-' + action + '-"]');
+    var holders = panel.querySelectorAll('[class*="st-key-' + action + '-"]:not([data-stale="true"])');
     for (var i = 0; i !== holders.length; i++) {
       for (var j = 0; j !== holders[i].classList.length; j++) {
         if (pattern.test(holders[i].classList[j])) { return holders[i].querySelector("button"); }
       }
     }
     return null;
+  };
+  // The summary's button for ``action``, once the page has drawn it afresh (a press right
+  // after the last decision finds the old, stale or disabled one first: wait for the new).
+  var pressSummary = function (action, tries) {
+    var panel = document.querySelector(".st-key-summary-panel");
+    var target = panel && summaryButton(panel, action);
+    if (target && !target.disabled) { target.click(); return; }
+    if (tries < 100) { setTimeout(function () { pressSummary(action, tries + 1); }, 20); }
   };
   // The open segment's container, drawn by the last run (its last button is not stale).
   var current = function () {
@@ -115,9 +124,13 @@ _JS = """
   };
   // The error picker offered after a reject or a correction: digits, Enter and Escape are
   // its answers wherever the cursor is; any other key closes it and goes on as typed.
-  var picker = function (e) {
+  var picker = function (e, el) {
     var open = document.querySelector('.st-key-picker [class*="st-key-pick-"]:not([data-stale="true"])');
     if (!open || e.ctrlKey || e.metaKey || e.altKey) { return false; }
+    // Only from the page or the open editor: a dialog's or another box's keys are their own.
+    var typing = el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
+    if (document.querySelector('[role="dialog"]')) { return false; }
+    if (typing && !el.closest('[class*="st-key-current-"]')) { return false; }
     var name = /^[0-9]$/.test(e.key) ? e.key : {Enter: "enter", Escape: "skip"}[e.key];
     var target = button(document.querySelector(".st-key-picker"), "pick-" + (name || "skip"));
     if (!name) { if (target) { target.click(); } return false; }
@@ -128,8 +141,8 @@ _JS = """
   };
   document.addEventListener("keydown", function (e) {
     if (["Alt", "Control", "Shift", "Meta", "AltGraph"].indexOf(e.key) !== -1) { return; }
-    if (picker(e)) { return; }
     var el = document.activeElement;
+    if (picker(e, el)) { return; }
     var typing = el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
     var name = combo(e), action = DECISIONS[name], move = MOVES[name];
     var inSegment = !typing || el.closest('[class*="st-key-current-"]') !== null;
@@ -148,9 +161,10 @@ _JS = """
     if (typing && action) {  // not the segment's editor: the summary's, or none
       e.preventDefault();
       e.stopImmediatePropagation();
-      var panel = el.closest(".st-key-summary-panel");
-      var target = panel && el.tagName === "TEXTAREA" && summaryButton(panel, action);
-      if (target && !target.disabled) { el.blur(); target.click(); }
+      if (el.tagName === "TEXTAREA" && el.closest(".st-key-summary-panel")) {
+        el.blur();
+        pressSummary(action, 0);
+      }
       return;
     }
     if (e.altKey && el && el.tagName === "TEXTAREA") { el.blur(); }  // send the text first

@@ -269,6 +269,8 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
         text = decision_bar(subject, look, navigation.next_pending(review, index),
                             article.undoable(index), box_in=english,
                             extra=rerun if row.machine is not None else None)
+        with german:  # under the German, where the box beside it leaves room
+            assessment.comments(article, index)
         with english:  # the hidden focus script, beside the box it focuses
             take_focus(f"seg-{aid}-{index}", subject.box_key)
         flags_panel(aid, row, text, article.revision)
@@ -277,7 +279,6 @@ def editor(article: Article, row: rows.SegmentRow, review: list[rows.SegmentRow]
         assessment.errors(article, index)
         second_opinion(aid, index, row, text, subject.box_key)
         memory_panel.suggestions(aid, index, row.source, subject.box_key)
-        assessment.comments(article, index)
         history(article, index)
 
 

@@ -12,7 +12,7 @@ from review.article import Article, SummarySentence, VERDICTS
 from review.checks.describe import describe
 from review.diff import changed, diff_markdown, word_diff
 from review.store import ArticleStore
-from review.ui import keyboard, rows, state
+from review.ui import assessment, keyboard, rows, state
 from review.ui.decision_bar import BoxLook, decision_bar, for_summary
 from review.ui.error_picker import offer, picker
 from review.ui.history_view import history
@@ -73,6 +73,10 @@ def summary_panel(article: Article) -> None:
         st.markdown(diff_markdown(tokens))
     if view.note:
         st.caption(md(view.note))
+    assessment.errors(article, "summary")
+    if not _open_sentence(article):
+        picker(article, in_summary=True)  # the summary's own errors (a sentence's: under it)
+    assessment.comments(article, "summary")
     history(article, "summary")
     if article.summary.sentences:
         sentences(article, view.revision)
@@ -108,7 +112,7 @@ def sentences(article: Article, revision: int) -> None:
                 _evidence_lines(article.id, sentence, by_index)
                 _verdict(article.id, k, sentence, revision)
                 _sentence_errors(article.id, k, sentence, revision)
-                picker(article, sentences=True)
+                picker(article, in_summary=True)
     _scroll_to_evidence(article)
 
 
