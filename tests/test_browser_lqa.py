@@ -69,3 +69,20 @@ def test_a_comment_is_added_and_resolved(page, server, store_root, tiny_marian):
     page.get_by_role("button", name="✓").click()
     eventually(lambda: stored(store_root, article_id)["segments"][1]["comments"][0]["resolved"],
                what="the comment resolved")
+
+
+def test_typing_past_the_picker_closes_it_and_keeps_every_key(page, server, store_root,
+                                                              tiny_marian):
+    article_id = add_article(store_root, tiny_marian, "typed-past")
+    editor = open_article(page, server, article_id, segment=0)
+    editor.click()
+    page.keyboard.press("Alt+x")
+    expect(page.locator(".st-key-picker").get_by_text("what was wrong?").first).to_be_visible(
+        timeout=WAIT)
+    box = page.locator(f".st-key-current-{article_id}-1 textarea")
+    box.wait_for(timeout=WAIT)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("In 2024 the 12 ministers met.")  # a letter first, then digits
+    expect(box).to_have_value("In 2024 the 12 ministers met.", timeout=WAIT)
+    expect(page.locator(".st-key-picker")).to_have_count(0, timeout=WAIT)
+    assert not errors_of(store_root, article_id, 0)  # no digit was taken for an error

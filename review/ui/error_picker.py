@@ -83,7 +83,10 @@ def picker(article: Article, in_summary: bool = False) -> None:
     except (ReviewError, IndexError, ValueError) as err:
         st.session_state.pop(state.PICKER, None)
         return st.caption(md(str(err)))
-    with st.container(key="picker"):
+    # The inner key names this question: a key typed past it (review.ui.key_scope) closes
+    # this one only, even while the page is still drawing it.
+    with st.container(key="picker"), \
+            st.container(key=f"pickid-{picking.target}-{picking.revision}"):
         done = {"reject": " rejected", "correct": " corrected"}.get(picking.action, "")
         if picking.type is None:
             st.markdown(f"**{_label(picking.target)}{done}: what was wrong?** "

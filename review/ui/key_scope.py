@@ -124,20 +124,46 @@ _JS = """
   };
   // The error picker offered after a reject or a correction: digits, Enter and Escape are
   // its answers wherever the cursor is; any other key closes it and goes on as typed.
-  var picker = function (e, el) {
+  // The question on show: its "pickid-" class (one per decision and error), or null.
+  var question = function () {
     var open = document.querySelector('.st-key-picker [class*="st-key-pick-"]:not([data-stale="true"])');
-    if (!open || e.ctrlKey || e.metaKey || e.altKey) { return false; }
+    var id = open && open.closest('[class*="st-key-pickid-"]');
+    if (!id) { return null; }
+    for (var i = 0; i !== id.classList.length; i++) {
+      if (id.classList[i].indexOf("st-key-pickid-") === 0) { return id.classList[i]; }
+    }
+    return null;
+  };
+  var picker = function (e, el) {
+    var open = question();
+    if (!open || open === keys.passed || e.ctrlKey || e.metaKey || e.altKey) { return false; }
     // Only from the page or the open editor: a dialog's or another box's keys are their own.
     var typing = el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.isContentEditable);
     if (document.querySelector('[role="dialog"]')) { return false; }
     if (typing && !el.closest('[class*="st-key-current-"]')) { return false; }
     var name = /^[0-9]$/.test(e.key) ? e.key : {Enter: "enter", Escape: "skip"}[e.key];
-    var target = button(document.querySelector(".st-key-picker"), "pick-" + (name || "skip"));
-    if (!name) { if (target) { target.click(); } return false; }
+    if (!name || name === "skip") {  // typed past it, or Escape: it gets no more keys
+      keys.passed = open;
+      closePicker(0);
+      if (!name) { return false; }
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      return true;
+    }
+    var target = button(document.querySelector("." + open), "pick-" + name);
     e.preventDefault();
     e.stopImmediatePropagation();
     if (target && !target.disabled && !e.repeat) { target.click(); }
     return true;
+  };
+  // Click the picker's skip until it is gone: a click on a copy the page was replacing is
+  // lost, so a new copy still asking gets the click again (the same one is only waited for).
+  var closePicker = function (tries) {
+    var open = question();
+    if (!open) { return; }
+    var skip = button(document.querySelector("." + open), "pick-skip");
+    if (skip && skip !== keys.skipClicked) { keys.skipClicked = skip; skip.click(); }
+    if (tries < 40) { setTimeout(function () { closePicker(tries + 1); }, 100); }
   };
   document.addEventListener("keydown", function (e) {
     if (["Alt", "Control", "Shift", "Meta", "AltGraph"].indexOf(e.key) !== -1) { return; }

@@ -107,6 +107,7 @@ CSS = """<style>
   -webkit-line-clamp: 3; -webkit-box-orient: vertical; overflow: hidden; }
 .st-key-claims button { min-height: 1.6rem; padding: 0 0.3rem; }
 .st-key-claims kbd { display: none; }
+.st-key-picker-slot:not(:has(.st-key-picker)) { display: none; }
 .st-key-picker { border: 1px solid #ff4b4b; border-radius: 0.5rem; padding: 0.4rem 0.6rem; }
 .st-key-picker button, [class*="st-key-errors-"] button { min-height: 1.6rem; padding: 0 0.4rem; }
 .st-key-picker kbd, [class*="st-key-errors-"] kbd { display: none; }

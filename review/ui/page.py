@@ -202,7 +202,10 @@ def segment_list(article: Article, blocks, review: list[rows.SegmentRow], curren
             continue
         with st.container(key=f"seg-{article.id}-{block.index}"):
             if block.index == current:
-                picker(article)  # what was wrong with the one just rejected or corrected
+                # What was wrong with the one just rejected or corrected: in a slot that is
+                # always there, so the editor below keeps its place when the picker comes.
+                with st.container(key="picker-slot"):
+                    picker(article)
                 editor(article, block, review, mt_model)
             elif block.index in marked:  # evidence of the summary sentence open beside
                 with st.container(key=f"evidence-{article.id}-{block.index}"):
