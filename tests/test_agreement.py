@@ -74,7 +74,7 @@ def test_mismatch_gets_a_higher_risk(marian, pairs):
         low = any(f.code == "low_agreement" for f in mismatch[i].flags)
         assert not low or a_mis[i] < AGREEMENT_THRESHOLD  # (copied output skips checks)
     # The agreement alone raises the risk, and below the threshold it is flagged.
-    assert risk([], None, None, -1.0) == 0.0
+    assert risk([], None, None, -1.0) == risk([], None, None, None)
     assert risk([], None, None, -2.0) < risk([], None, None, -2.5) < risk([], None, None, -6)
     assert agreement_flags(AGREEMENT_THRESHOLD - 1)[0].code == "low_agreement"
     assert agreement_flags(AGREEMENT_THRESHOLD + 0.1) == [] and agreement_flags(None) == []

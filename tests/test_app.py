@@ -317,7 +317,14 @@ def test_with_a_password_nothing_shows_before_login(offline_env, store_dir, monk
 
 def test_a_dismissed_flag_is_kept_with_who_and_lowers_the_risk(offline_env, store_dir):
     article_id = add_machine_article(flag_index=1)
-    ArticleStore().update(article_id, lambda a: setattr(a.segment(1), "risk", 0.7))
+
+    def translated(a):  # a real translation: the learned risk reads the English itself
+        seg = a.segment(1)
+        seg.machine = MachineOutput("The minister said the costs were 12 million euros.",
+                                    "test-mt", -0.2)
+        seg.similarity, seg.risk = 0.93, 0.7
+
+    ArticleStore().update(article_id, translated)
     at = open_app()
     at.sidebar.text_input(key="reviewer").input("anna").run()
     at = click(at, f"goto:{article_id}:1")

@@ -82,7 +82,9 @@ def test_second_opinion_differs_is_raised_by_a_far_second_translation_only():
     assert not agreeing.flags and not same.flags and not none.flags
     assert same.second_chrf == 100.0 and none.second_chrf is None
     assert flagged.second_chrf < 35 < agreeing.second_chrf
-    assert flagged.risk > agreeing.risk >= same.risk == none.risk
+    # The second opinion's chrF is a feature of the learned risk: the same English as the
+    # second model's lowers it, a far one raises it.
+    assert flagged.risk > agreeing.risk >= same.risk and same.risk < none.risk
 
 
 @pytest.mark.parametrize("code", sorted(RAISING))

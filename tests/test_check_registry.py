@@ -15,7 +15,8 @@ from review.checks import check_pairs, parse_glossary, registry, similarity
 from review.checks.core import WITHOUT_CONSISTENCY
 from review.checks.describe import describe
 from review.checks.registry import Check, Code, Pair, UndeclaredCode
-from review.checks.risk import WEIGHTS
+from review.checks.features import features
+from review.checks.risk import WEIGHTS, learned_risk
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -128,6 +129,14 @@ SHOUTING = Code("shouting", 0.77, "The English shouts",
                 "All capitals read as shouting in English news: write the sentence normally.")
 
 
+def with_weights(codes: list[str], sim: float, *weights: float) -> float:
+    """The risk of a pair with these flag ``codes``: the learned part, each weight on top."""
+    keep = 1.0 - learned_risk(features(codes, sim))
+    for weight in weights:
+        keep *= 1.0 - weight
+    return round(1.0 - keep, 4)
+
+
 def test_a_code_raised_but_not_declared_is_refused(monkeypatch):
     monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
     check = Check(wrong_code_flags, (SHOUTING,))
@@ -148,7 +157,8 @@ def test_a_registered_check_runs_from_check_pairs_with_its_weight_and_words(monk
     try:
         [result] = check_pairs([GERMAN], [loud])
         assert [f.code for f in result.flags] == ["shouting"]
-        assert result.risk == 0.77 and WEIGHTS["shouting"] == 0.77
+        assert result.risk == with_weights(["shouting"], 0.95, 0.77)
+        assert WEIGHTS["shouting"] == 0.77
         assert describe("shouting") == (SHOUTING.title, SHOUTING.why)
         assert list(registry.CODES)[-1] == "shouting"
     finally:
@@ -247,8 +257,9 @@ def test_a_module_s_checks_run_at_their_rank_from_check_pairs_with_their_weight(
         [result] = check_pairs([GERMAN], ["COSTS."])
         # rank 65: after the numbers (40), before the length (70)
         assert [f.code for f in result.flags] == ["number_missing", "shouting", "length_short"]
-        assert result.risk == round(1 - (1 - WEIGHTS["number_missing"]) * (1 - 0.77)
-                                    * (1 - WEIGHTS["length_short"]), 3)
+        assert result.risk == with_weights(
+            ["number_missing", "shouting", "length_short"], 0.95,
+            WEIGHTS["number_missing"], 0.77, WEIGHTS["length_short"])
         assert WEIGHTS["shouting"] == 0.77
         assert describe("shouting") == (SHOUTING.title, SHOUTING.why)
         # listed after every code listed before, so outside tools see the listing only grow

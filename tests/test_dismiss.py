@@ -10,7 +10,7 @@ from review.article import Article, Flag, MachineOutput, Segment
 from review.checks import check_article, check_pairs
 from review.checks.core import apply_result
 from review.checks.describe import describe
-from review.checks.risk import WEIGHTS, segment_risk
+from review.checks.risk import WEIGHTS, english_confidence, risk, segment_risk
 from review.cli import main
 from review.errors import BadInputError
 from review.store import ArticleStore
@@ -39,6 +39,12 @@ def checked_article(article_id="d1") -> Article:
     return article
 
 
+def risk_with(seg: Segment, *flags: Flag) -> float:
+    """The segment's learned risk with only ``flags`` standing."""
+    return risk(list(flags), seg.similarity, english_confidence(seg), seg.agreement,
+                source=seg.source, target=seg.english)
+
+
 @pytest.fixture
 def store() -> ArticleStore:
     store = ArticleStore()
@@ -48,7 +54,8 @@ def store() -> ArticleStore:
 
 def test_the_checks_raise_the_flags_these_tests_dismiss(store):
     article = store.get("d1")
-    assert article.segment(0).flags == [FORMAT, SCHMIDT] and article.segment(0).risk == 0.7
+    seg = article.segment(0)
+    assert seg.flags == [FORMAT, SCHMIDT] and seg.risk == risk_with(seg, FORMAT, SCHMIDT)
     assert article.segment(1).flags == [SCHMIDT, HAMBURG]
     assert article.segment(2).flags == []
 
@@ -56,7 +63,7 @@ def test_the_checks_raise_the_flags_these_tests_dismiss(store):
 def test_dismissing_a_flag_lowers_the_risk_and_records_who_and_when(store):
     article = store.dismiss("d1", 0, FORMAT.code, FORMAT.detail, " ana ")
     seg = article.segment(0)
-    assert seg.risk == 0.4  # only the name flag is left
+    assert seg.risk == risk_with(seg, SCHMIDT) < risk_with(seg, FORMAT, SCHMIDT)  # name left
     assert seg.active_flags == [SCHMIDT] and seg.flags == [FORMAT, SCHMIDT]
     (dismissal,) = seg.dismissed
     assert (dismissal.code, dismissal.detail, dismissal.reviewer) == (FORMAT.code, FORMAT.detail,
@@ -66,17 +73,17 @@ def test_dismissing_a_flag_lowers_the_risk_and_records_who_and_when(store):
     assert seg.decision.revision == 0 and seg.needs_review
 
 
-def test_dismissing_every_flag_leaves_no_risk_at_a_comfortable_similarity(store):
+def test_dismissing_every_flag_leaves_only_the_learned_risk_of_the_pair(store):
     store.dismiss("d1", 0, FORMAT.code, FORMAT.detail, "ana")
     seg = store.dismiss("d1", 0, SCHMIDT.code, SCHMIDT.detail, "ana").segment(0)
-    assert seg.active_flags == [] and seg.risk == 0.0
+    assert seg.active_flags == [] and seg.risk == risk_with(seg) < risk_with(seg, SCHMIDT)
 
 
 def test_one_of_two_flags_of_the_same_kind_dismissed_still_counts_that_kind(store):
     seg = store.dismiss("d1", 1, SCHMIDT.code, SCHMIDT.detail, "ana").segment(1)
-    assert seg.active_flags == [HAMBURG] and seg.risk == 0.4
+    assert seg.active_flags == [HAMBURG] and seg.risk == risk_with(seg, HAMBURG)
     seg = store.dismiss("d1", 1, HAMBURG.code, HAMBURG.detail, "ana").segment(1)
-    assert seg.risk == 0.0
+    assert seg.risk == risk_with(seg) < risk_with(seg, HAMBURG)
 
 
 def test_dismissal_survives_save_and_reload(store, store_dir):
@@ -84,7 +91,7 @@ def test_dismissal_survives_save_and_reload(store, store_dir):
     on_disk = json.loads((store_dir / "d1.json").read_text("utf-8"))
     assert on_disk["segments"][0]["dismissed"][0]["reviewer"] == "ana"
     seg = ArticleStore(store_dir).get("d1").segment(0)
-    assert seg.active_flags == [SCHMIDT] and seg.risk == 0.4
+    assert seg.active_flags == [SCHMIDT] and seg.risk == risk_with(seg, SCHMIDT)
     assert seg.dismissed[0].detail == FORMAT.detail
 
 
@@ -93,11 +100,13 @@ def test_a_recheck_raising_the_same_flag_keeps_it_dismissed(store):
     article = store.get("d1")
     check_article(article)  # what a full re-run of the checks does
     seg = article.segment(0)
-    assert seg.flags == [FORMAT, SCHMIDT] and seg.active_flags == [SCHMIDT] and seg.risk == 0.4
+    assert seg.flags == [FORMAT, SCHMIDT] and seg.active_flags == [SCHMIDT]
+    assert seg.risk == risk_with(seg, SCHMIDT)
     result = check_pairs([seg.source], [seg.english], [-0.3])[0]
-    assert result.risk == 0.7  # the plain check still sees both flags
+    # the plain check still sees both flags (its risk knows no German or English text)
+    assert result.risk == risk([FORMAT, SCHMIDT], result.similarity, -0.3) > seg.risk
     apply_result(seg, result)  # what re-checking one segment stores
-    assert seg.risk == 0.4 and len(seg.dismissed) == 1
+    assert seg.risk == risk_with(seg, SCHMIDT) and len(seg.dismissed) == 1
 
 
 def test_a_recheck_raising_a_different_flag_is_not_hidden_by_an_old_dismissal(store):
@@ -108,16 +117,18 @@ def test_a_recheck_raising_a_different_flag_is_not_hidden_by_an_old_dismissal(st
     english = "The town has 13.000 inhabitants and a new railway station, Schmidt said."
     apply_result(seg, check_pairs([seg.source], [english], [None])[0])
     assert [f.code for f in seg.active_flags] == ["number_mismatch"]  # Schmidt stays dismissed
-    assert "13.000" in seg.active_flags[0].detail and seg.risk == 0.7
+    assert "13.000" in seg.active_flags[0].detail
+    assert seg.risk == risk_with(seg, *seg.active_flags) > risk_with(seg)
 
 
 def test_segment_risk_counts_confidence_only_for_the_machine_output(store):
     article = store.get("d1")
     seg = article.segment(2)
     seg.machine.confidence = -1.2  # unsure, but not flagged: adds soft risk
-    assert segment_risk(seg) > 0
+    unsure = segment_risk(seg)
     seg.decision.status, seg.decision.text = "corrected", seg.machine.text + " "
-    assert segment_risk(seg) == 0.0
+    assert segment_risk(seg) == risk([], seg.similarity, None, source=seg.source,
+                                     target=seg.english) < unsure
 
 
 def test_unknown_flag_is_a_one_line_error_naming_the_flags_and_writes_nothing(store, store_dir):
@@ -145,7 +156,8 @@ def test_dismissing_twice_keeps_the_first_dismissal(store):
 def test_restore_flag_takes_the_dismissal_back(store, store_dir):
     store.dismiss("d1", 0, FORMAT.code, FORMAT.detail, "ana")
     seg = store.restore_flag("d1", 0, FORMAT.code, FORMAT.detail, "ben").segment(0)
-    assert seg.dismissed == [] and seg.active_flags == [FORMAT, SCHMIDT] and seg.risk == 0.7
+    assert seg.dismissed == [] and seg.active_flags == [FORMAT, SCHMIDT]
+    assert seg.risk == risk_with(seg, FORMAT, SCHMIDT)
     before = (store_dir / "d1.json").read_bytes()
     with pytest.raises(BadInputError, match="no dismissed flag number_format") as err:
         store.restore_flag("d1", 0, FORMAT.code, FORMAT.detail, "ben")

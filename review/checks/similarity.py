@@ -13,7 +13,8 @@ from review.checks.base import Check, Code
 # Cosine similarity below which a human translation is rare (0.4% of newstest2014, see
 # scripts/calibrate_checks.py): the English likely says something else or leaves much out.
 LOW_SIMILARITY = 0.835
-# Similarity at and above which a translation adds no risk at all (95% of human ones).
+# Similarity of 95% of human translations; the learned risk's similarity_gap feature counts
+# from here (review.checks.features), and a pair without a similarity is taken to have it.
 COMFORTABLE_SIMILARITY = 0.87
 
 
@@ -24,13 +25,25 @@ def embeddings(texts: Sequence[str]):
     return embed(texts)
 
 
-def similarities(sources: Sequence[str], targets: Sequence[str]) -> list[float]:
-    """Cosine similarity of each pair; one batch for the sources, one for the targets."""
-    if not sources:
-        return []
-    src = embeddings(sources)
-    tgt = embeddings(targets)
-    return [float(v) for v in (src * tgt).sum(axis=1)]
+def similarities(sources: Sequence[str], targets: Sequence[str],
+                 known: Sequence[float | None] | None = None) -> list[float]:
+    """Cosine similarity of each pair; one batch for the sources, one for the targets.
+
+    ``known`` (one per pair, or None) holds similarities already computed for the very same
+    German and English, as a re-check of unchanged English has them stored: those pairs are
+    returned as they are and not embedded at all.
+    """
+    known = list(known) if known is not None else [None] * len(sources)
+    if len(known) != len(sources):
+        raise ValueError(f"{len(sources)} sources but {len(known)} known similarities")
+    todo = [i for i, value in enumerate(known) if value is None]
+    out = [float(v) if v is not None else 0.0 for v in known]
+    if todo:
+        src = embeddings([sources[i] for i in todo])
+        tgt = embeddings([targets[i] for i in todo])
+        for i, value in zip(todo, (src * tgt).sum(axis=1)):
+            out[i] = float(value)
+    return out
 
 
 def similarity_flags(similarity: float | None) -> list[Flag]:

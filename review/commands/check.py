@@ -45,7 +45,7 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
       python -m review check --source a.de --target a.en --second-model FOLDER
       python -m review check --list --json
     """
-    from review.checks import check_pairs, load_glossary
+    from review.checks import load_glossary
 
     if list_checks:
         return _list(as_json)
@@ -60,8 +60,7 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
     terms = load_glossary(Path(glossary) if glossary else _store_glossary())
     agreements = _translator(mt_model).score(sources, targets) if mt_model else None
     seconds = _second_opinions(second_model, sources) if second_model else None
-    results = check_pairs(sources, targets, glossary=terms, agreements=agreements,
-                          seconds=seconds)
+    results = _checked(sources, targets, terms, agreements, seconds)
     for line, result in enumerate(results, start=1):
         if as_json:
             click.echo(json.dumps(_record(line, result, mt_model, seconds), ensure_ascii=False))
@@ -72,6 +71,23 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
     if not as_json:
         click.echo(_summary(len(results), flagged))
     click.get_current_context().exit(1 if flagged else 0)
+
+
+def _checked(sources: list[str], targets: list[str], terms, agreements, seconds) -> list:
+    """``check_pairs`` on every core (no model generates meanwhile), each risk the learned one
+    of the whole pair: its German and English are features too (review.checks.features)."""
+    from models.embed import using_all_cores
+    from review.checks import check_pairs
+    from review.checks.risk import risk
+
+    with using_all_cores():
+        results = check_pairs(sources, targets, glossary=terms, agreements=agreements,
+                              seconds=seconds)
+    for source, target, result in zip(sources, targets, results):
+        if source.strip():
+            result.risk = risk(result.flags, result.similarity, None, result.agreement,
+                               result.second_chrf, source=source, target=target)
+    return results
 
 
 def _record(line: int, result, mt_model: str | None, seconds: list | None) -> dict:

@@ -143,7 +143,9 @@ def toolbar(article: Article, review: list[rows.SegmentRow], current: int | None
         off = translate_bar.buttons(article, waiting, mt_model)
         st.button(f"Accept unflagged ({len(targets)})", disabled=not targets,
                   on_click=on_accept_unflagged, args=(article.id, targets), key="accept_all",
-                  help="Accepts pending segments with machine output, no flags and low risk.")
+                  help="Accepts pending segments with machine output, no flags and a risk "
+                       "below the bulk-accept bar (the riskiest fifth of real MT output on "
+                       "WMT22 is left for a reader).")
         st.button("↑", key=f"prev:{article.id}", shortcut=keyboard.PREVIOUS, on_click=go,
                   args=(article.id, navigation.step(visible, current, -1)),
                   help="Previous segment")
