@@ -1,5 +1,5 @@
-"""What was wrong: the error picker offered after a reject or a correction, the errors and
-the comment thread under the open segment, and the article's scorecard line.
+"""What was wrong: the error picker offered after a reject or a correction (and by "+ Error"
+on a decided segment, the summary or a summary sentence).
 
 The picker is keyboard first (``review.ui.key_scope``): a digit picks an error type of the
 store's LQA profile, then a digit its severity; Enter takes the one suggested by the
