@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from test_browser import (WAIT, add_article, browser, decision, eventually,  # noqa: F401
-                          open_article, page, server, store_root, stored)
+                          machine, open_article, page, server, store_root, stored)
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +33,16 @@ def test_errors_are_picked_by_keyboard_after_a_reject(page, server, store_root, 
     expect(picker.get_by_text("what was wrong?")).to_be_visible(timeout=WAIT)  # another?
     page.keyboard.press("5")  # terminology
     expect(picker.get_by_text("terminology: how severe?")).to_be_visible(timeout=WAIT)
-    page.keyboard.press("Enter")  # the severity it suggests (★): minor
+    span = machine(store_root, article_id, 0).split()[0]  # words of the English it concerns
+    picker.get_by_placeholder("optional: the words of the English it concerns").fill(span)
+    picker.get_by_placeholder("optional: a note").fill("use the glossary's term")
+    picker.locator(".st-key-pick-enter button").click()  # the severity it suggests (★): minor
     eventually(lambda: len(errors_of(store_root, article_id, 0)) == 2,
                what="the second error in the store")
     assert errors_of(store_root, article_id, 0)[1] == ("terminology", "minor")
+    second = decision(store_root, article_id, 0)["errors"][1]
+    assert second["span"] == span and second["note"] == "use the glossary's term"
+    page.locator(f".st-key-current-{article_id}-1 textarea").focus()
     page.keyboard.press("Escape")
     expect(picker).to_have_count(0, timeout=WAIT)
     assert decision(store_root, article_id, 0)["status"] == "rejected"

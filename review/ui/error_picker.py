@@ -19,6 +19,7 @@ from review.ui import state
 from review.ui.session import counts_changed, flash, guarded, md, refocus, reviewer
 
 KEYS = "1234567890"  # the digit that picks the n-th type or severity
+SPAN, NOTE = "pick-span", "pick-note"  # the severity step's optional span and note boxes
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,13 @@ def on_type(picking: Picking, type_: str) -> None:
                                              picking.revision, picking.action, type_)
 
 
-def on_severity(picking: Picking, severity: str, note: str | None = None) -> None:
+def on_severity(picking: Picking, severity: str) -> None:
     from review.annotations import annotate
     from review.article import QualityError
 
     refocus()
-    error = QualityError(picking.type, severity, note=note)
+    span, note = ((st.session_state.get(key) or "").strip() or None for key in (SPAN, NOTE))
+    error = QualityError(picking.type, severity, span=span, note=note)
     if guarded("top", lambda: annotate(ArticleStore(), picking.article_id, picking.target,
                                        [error], reviewer(), picking.revision)):
         flash("top", "success", f"{_label(picking.target)}: recorded {picking.type} "
@@ -57,9 +59,10 @@ def on_severity(picking: Picking, severity: str, note: str | None = None) -> Non
         # Open for another error of the same decision, which recording this one moved on.
         st.session_state[state.PICKER] = Picking(picking.article_id, picking.target,
                                                  picking.revision + 1, picking.action)
+        st.session_state[SPAN] = st.session_state[NOTE] = ""
         counts_changed()
-    else:
-        st.session_state.pop(state.PICKER, None)
+    # Refused (a span the English does not hold, a decision changed meanwhile): the picker
+    # stays as it was, with what was typed, under the message; Escape closes it.
 
 
 def on_skip() -> None:
@@ -99,6 +102,11 @@ def picker(article: Article, in_summary: bool = False) -> None:
             best = (suggested.severity if suggested and suggested.type == picking.type
                     else next(iter(profile.severities)))
             _choices(tuple(profile.severities), lambda s: (on_severity, (picking, s)), best)
+            with st.container(horizontal=True, gap="small"):
+                st.text_input("Span", key=SPAN, label_visibility="collapsed",
+                              placeholder="optional: the words of the English it concerns")
+                st.text_input("Note", key=NOTE, label_visibility="collapsed",
+                              placeholder="optional: a note")
         st.button("Esc skip", key="pick-skip", type="tertiary", on_click=on_skip)
 
 
