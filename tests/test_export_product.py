@@ -291,12 +291,18 @@ def test_summaries_html_and_docx_show_title_metadata_and_summary(clock):
     assert "https://example.org/bruecke" in lines[title + 1] and lines[title + 2] == summary
 
 
-def test_docx_is_the_same_bytes_every_time(clock):
+def approved_store() -> tuple[ArticleStore, str]:
+    """A store with one article, every segment approved and its extractive summary too."""
     store = ArticleStore()
     article_id = add(store)
     decide_all(store, article_id)
     set_summary(store, article_id, extractive())
     store.decide(article_id, "summary", "accept", "carl")
+    return store, article_id
+
+
+def test_docx_is_the_same_bytes_every_time(clock):
+    store, article_id = approved_store()
     first = export(store.scan()[0], "summaries", "docx")
     assert isinstance(first, bytes) and first.startswith(b"PK")
     assert export(list(reversed(store.scan()[0])), "summaries", "docx") == first
@@ -428,11 +434,7 @@ def every_export(store: ArticleStore):
 
 
 def test_no_export_names_a_folder_of_the_server(clock):
-    store = ArticleStore()
-    article_id = add(store)
-    decide_all(store, article_id)
-    set_summary(store, article_id, extractive())
-    store.decide(article_id, "summary", "accept", "carl")
+    store, article_id = approved_store()
     made = list(every_export(store))
     assert {what for what, _, _ in made} == {"summaries", "translations", "articles", "lqa"}
     for what, fmt, text in made:

@@ -9,13 +9,13 @@ from dataclasses import asdict
 import pytest
 from click.testing import CliRunner
 
-from models.base import Output, Summarizer
 from review import pipeline, summary_sentences
 from review.article import Article, MachineOutput
 from review.cli import main
 from review.errors import BadInputError, StaleRevisionError
 from review.ingest import article_from_text, load_path
 from review.store import ArticleStore
+from test_summary import PlantedSummarizer
 
 
 def fake_english(article: Article) -> Article:
@@ -46,16 +46,6 @@ def run(store: ArticleStore, *args):
     return result.exit_code, result.stdout, result.stderr
 
 
-class PlantedSummarizer(Summarizer):
-    """A fake engine: the test is about the summary's sentences, not how it was written."""
-
-    model_id, engine = "planted", "fake"
-
-    def __init__(self, text):
-        self.text = text
-
-    def summarize(self, segments):
-        return Output(self.text, -1.0, self.model_id, self.engine)
 
 
 # --- evidence --------------------------------------------------------------------------------
