@@ -180,6 +180,14 @@ class Exporter:
 export = Exporter().export
 
 
+def store_exporter(store, what: str, fmt: str) -> Exporter:
+    """An Exporter for ``store``: with its LQA profile where the export weighs errors (lqa,
+    xliff), else the default, so a bad lqa.toml refuses (one line) only where it matters."""
+    from review.annotations import profile_of
+
+    return Exporter(profile_of(store) if what == "lqa" or fmt == "xliff" else DEFAULT)
+
+
 def csv_delimiter(name: str) -> str:
     """The delimiter character ``name`` stands for; BadInputError for anything else."""
     try:

@@ -520,3 +520,21 @@ def test_export_lqa_as_csv_html_and_json(store, tmp_path):
     assert code == 0 and "Is &lt;i&gt;this&lt;/i&gt; &amp; that right?" in page
     assert "<i>this</i>" not in page and "&lt;b&gt;not&lt;/b&gt; a machine" in page
     assert "default-src 'none'" in page and "<script" not in page
+
+
+def test_the_app_s_download_weighs_errors_with_the_store_s_profile(store):
+    import json
+
+    from review.errors import BadInputError
+    from review.listing import summaries
+    from review.ui.actions import export_file
+
+    annotations.decide(store, "a1", 1, "reject", "bob",
+                       errors=[QualityError("terminology", "minor")])
+    (store.root / "lqa.toml").write_text('[severities]\nminor = 7\nmajor = 9\n', "utf-8")
+    name, make, _mime = export_file(store, summaries(store)[0], "lqa", "json")
+    report = json.loads(make())
+    assert name == "approved-lqa.json" and report["total"]["penalty"] == 7
+    (store.root / "lqa.toml").write_text('[severities\n', "utf-8")
+    with pytest.raises(BadInputError, match="lqa.toml"):  # said at once, not on the click
+        export_file(store, summaries(store)[0], "lqa", "json")

@@ -59,14 +59,14 @@ def command(store, fmt, what, output, delimiter, bom, drafts):
       python -m review export --what translations --format jsonl | head
       python -m review export --what lqa --format html -o quality.html
     """
-    from review.export import Exporter, default_what
+    from review.export import default_what, store_exporter
     from review.store import ArticleStore
     from review.terminal import printable
 
     what = what or default_what(fmt)
     separator = _checked(fmt, what, delimiter, drafts, output)
     articles_store = ArticleStore(store)
-    exporter = Exporter(_profile(articles_store, what, fmt))
+    exporter = store_exporter(articles_store, what, fmt)
     articles, problems = articles_store.scan()
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
@@ -95,15 +95,6 @@ def _checked(fmt: str, what: str, delimiter: str | None, drafts: bool,
     check_binary_output(fmt, output)
     check_output(output)
     return separator
-
-
-def _profile(articles_store, what: str, fmt: str):
-    """The store's LQA profile where the export weighs errors (lqa, xliff), else the default:
-    a bad lqa.toml is one line, exit 2, only where it matters."""
-    from review.annotations import profile_of
-    from review.lqa.profile import DEFAULT
-
-    return profile_of(articles_store) if what == "lqa" or fmt == "xliff" else DEFAULT
 
 
 def check_binary_output(fmt: str, output: str | None) -> None:

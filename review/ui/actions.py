@@ -210,7 +210,7 @@ def export_file(store: ArticleStore, summaries: list, what: str, fmt: str,
     Download. ``drafts``: articles with unreviewed machine English, marked [draft].
     """
     from review.errors import NothingToDoError
-    from review.export import FORMAT_TABLE, check_choice, export
+    from review.export import FORMAT_TABLE, check_choice, store_exporter
 
     check_choice(what, fmt, drafts and what == "articles")
     drafts = drafts and what == "articles"
@@ -218,8 +218,9 @@ def export_file(store: ArticleStore, summaries: list, what: str, fmt: str,
         item = "summary" if what == "summaries" else "segment"
         raise NothingToDoError(f"nothing approved yet: accept or correct a {item} to export "
                                f"{what}")
+    exporter = store_exporter(store, what, fmt)  # a bad lqa.toml: said here, not on click
     return _file_name(what, fmt), \
-        lambda: export(store.scan()[0], what, fmt, drafts=drafts), FORMAT_TABLE[fmt].mime
+        lambda: exporter.export(store.scan()[0], what, fmt, drafts=drafts), FORMAT_TABLE[fmt].mime
 
 
 def _file_name(what: str, fmt: str) -> str:
