@@ -150,26 +150,3 @@ def cached() -> tuple[list[str], list[np.ndarray]]:
 def cache_clear() -> None:
     with _lock:
         _cache.clear()
-
-
-def load_file(path: Path) -> int:
-    """Seed the cache from an ``.npz`` file written by ``save_file`` (none there: nothing);
-    the number of embeddings read."""
-    path = Path(path)
-    if not path.is_file():
-        return 0
-    with np.load(path) as data:
-        texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
-    remember(texts, vectors)
-    return len(texts)
-
-
-def save_file(path: Path) -> None:
-    """Write every cached embedding to ``path`` (.npz), written whole or not at all."""
-    texts, vectors = cached()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part.npz")
-    np.savez(part, texts=np.array(texts, dtype=str),
-             vectors=np.stack(vectors) if vectors else np.zeros((0, DIM), np.float32))
-    os.replace(part, path)

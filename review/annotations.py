@@ -16,6 +16,8 @@ those taking a store do the locked read-modify-write themselves and return the s
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import unicodedata
 from dataclasses import asdict, replace
 from typing import Callable, Iterable
@@ -273,10 +275,17 @@ def decide(store, article_id: str, target: int | str, action: str, reviewer: str
 
 
 def profile_of(store) -> Profile:
-    """The LQA profile of ``store`` (its lqa.toml, else the default)."""
-    from review.lqa.profile import load
+    """The LQA profile of ``store`` (its lqa.toml, else the default), read again only when
+    the file changed (``store_files.settled_reading``); a bad one raises each time."""
+    from review.lqa.profile import PROFILE_FILE, load
+    from review.store_files import settled_reading
 
-    return load(store.root)
+    root = store.root
+    return settled_reading(_PROFILES, Path(root) / PROFILE_FILE, lambda _path: load(root),
+                           lambda: load(root))
+
+
+_PROFILES: dict = {}  # lqa.toml path -> (signature, Profile), as settled_reading keeps them
 
 
 class _WithErrors:

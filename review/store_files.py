@@ -22,7 +22,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from review.article import APPROVED, STATUSES
 
@@ -226,3 +226,24 @@ def is_int(value) -> bool:
 def is_finite(value) -> bool:
     """A finite int or float (bools are not numbers here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def settled_reading(memo: dict, path: str | os.PathLike, load: Callable, absent):
+    """``load(path)``, kept in ``memo`` and read again only when the file changed (same rule
+    as article files: kept while its signature stays, and only if older than RACY_NS when
+    read); ``absent()`` when there is no file."""
+    path = Path(path)
+    key = str(path.resolve())
+    try:
+        sig = signature(os.stat(path))
+    except OSError:
+        memo.pop(key, None)
+        return absent()
+    known = memo.get(key)
+    if known is not None and known[0] == sig:
+        return known[1]
+    read_at = time.time_ns()
+    value = load(path)
+    if read_at - sig[1] > RACY_NS:
+        memo[key] = (sig, value)
+    return value

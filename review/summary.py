@@ -135,8 +135,9 @@ def _flags_of(english: str | None, article: Article) -> list:
 
     if not english or not english.strip():
         return []
-    return (faithfulness_flags(english, article.english_text(), article.text)
-            + summary_spelling_flags(english, article.english_text(), article.text))
+    article_en = article.english_text()
+    return (faithfulness_flags(english, article_en, article.text)
+            + summary_spelling_flags(english, article_en, article.text))
 
 
 def rederive(article: Article) -> bool:

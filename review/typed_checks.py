@@ -9,13 +9,10 @@ re-check while no model is loaded.
 """
 from __future__ import annotations
 
-import os
-import time
 from dataclasses import replace
-from pathlib import Path
 
 from review.article import ACTIONS, Flag, trial_copy
-from review.store_files import RACY_NS, Signature, signature
+from review.store_files import Signature, settled_reading
 
 # resolved glossary path -> (the file's signature, the Glossary read from it)
 _GLOSSARIES: dict[str, tuple[Signature, object]] = {}
@@ -59,18 +56,5 @@ def store_glossary(store):
     """
     from review.checks import load_glossary
 
-    path = Path(store.glossary_path)
-    key = str(path.resolve())
-    try:
-        sig = signature(os.stat(path))
-    except OSError:
-        _GLOSSARIES.pop(key, None)
-        return load_glossary(None)
-    known = _GLOSSARIES.get(key)
-    if known is not None and known[0] == sig:
-        return known[1]
-    read_at = time.time_ns()
-    glossary = load_glossary(path)
-    if read_at - sig[1] > RACY_NS:
-        _GLOSSARIES[key] = (sig, glossary)
-    return glossary
+    return settled_reading(_GLOSSARIES, store.glossary_path, load_glossary,
+                           lambda: load_glossary(None))

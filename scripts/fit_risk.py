@@ -147,14 +147,42 @@ def build_rows(corpus: Corpus, cache: Path | None) -> Rows:
     from models import embed
 
     if cache:
-        embed.load_file(cache)
+        load_embeddings(cache)
     rows = Rows()
     with embed.using_all_cores():
         for name in sorted(corpus.systems):
             add_system(rows, corpus, name)
     if cache:
-        embed.save_file(cache)
+        save_embeddings(cache)
     return rows
+
+
+def load_embeddings(path: Path) -> None:
+    """Seed the embedding cache from ``path`` (.npz by ``save_embeddings``), if it is there."""
+    import numpy as np
+
+    from models import embed
+
+    if Path(path).is_file():
+        with np.load(path) as data:
+            embed.remember([str(t) for t in data["texts"]], data["vectors"])
+
+
+def save_embeddings(path: Path) -> None:
+    """Write every cached embedding to ``path`` (.npz), whole or not at all."""
+    import io
+
+    import numpy as np
+
+    from models import embed
+    from review.atomic import write_atomic
+
+    texts, vectors = embed.cached()
+    buffer = io.BytesIO()
+    np.savez(buffer, texts=np.array(texts, dtype=str),
+             vectors=np.stack(vectors) if vectors else np.zeros((0, embed.DIM), np.float32))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, buffer.getvalue())
 
 
 def matrix(rows: Rows, indexes, second: dict | None = None):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from review.article import APPROVED, DRAFT, GERMAN_TITLE, Article, Segment
 
 # Control characters have no place in a document meant for reading (line breaks stay).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 STATUS_WORDS = {"accepted": "accepted", "corrected": "corrected", "rejected": "rejected",
                 "pending": "unreviewed"}
 
@@ -49,7 +49,7 @@ class Row:
 
 def clean(text: str | None) -> str:
     """``text`` without control characters, CR/LF line ends as LF."""
-    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    return CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def article_docs(articles: list[Article], drafts: bool = False) -> list[ArticleDoc]:

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 
 from review.article import Article, Decision
-from review.exporters.articles import ArticleDoc
+from review.exporters.articles import CONTROL, ArticleDoc
 from review.exporters.digest import SummaryItem, made_by, summary_items
 from review.exporters.select import approved_segments
 
 # Control characters have no place in a document meant for reading.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Significant anywhere in a line (inline markup, HTML, GFM tables and strikethrough).
 _INLINE = re.compile(r"([\\`*_\[\]<#|~])")
 # An entity reference such as &amp; or &#169; would render as the character it names.
@@ -69,7 +68,7 @@ def translations_md(articles: list[Article]) -> str:
 
 def escape_inline(text: str) -> str:
     """Backslash-escape characters that would turn plain words into markup or links."""
-    text = _CONTROL.sub("", text)
+    text = CONTROL.sub("", text)
     text = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", text))
     return _AUTOLINK.sub("\\\\", text)
 

@@ -98,17 +98,13 @@ def drawn_mark() -> None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _effort(article_id: str, revision: int, _article: Article) -> str:
+def _effort(article_id: str, revision: int, profile, _article: Article) -> str:
     """Post-edit effort (chrF/TER over every decision), scored once per article revision,
-    and the article's LQA scorecard once a segment is decided."""
-    from review.annotations import profile_of
-    from review.lqa.scorecard import scorecards
+    and the article's LQA scorecard under ``profile`` once a segment is decided."""
+    from review.lqa.scorecard import article_card
 
     effort = listing.effort_text(_article)
-    try:
-        card = scorecards([_article], profile_of(ArticleStore())).articles[0][1]
-    except ReviewError as err:  # a bad lqa.toml: say so where the score would be
-        return " · ".join(filter(None, (effort, f"LQA: {err}")))
+    card = article_card(_article, profile)
     if not card.words:
         return effort
     verdict = "pass" if card.passed else "FAIL"
@@ -117,10 +113,22 @@ def _effort(article_id: str, revision: int, _article: Article) -> str:
     return " · ".join(filter(None, (effort, lqa)))
 
 
+def _lqa_profile():
+    """The store's LQA profile, or the reason it cannot be used (a bad lqa.toml)."""
+    from review.annotations import profile_of
+
+    try:
+        return profile_of(ArticleStore()), None
+    except ReviewError as err:
+        return None, f"LQA: {err}"
+
+
 def header(article: Article, review: list[rows.SegmentRow]) -> None:
     entry = ArticleEntry.of(article)
     reviewed, total, flagged = navigation.progress(review)
-    effort = _effort(article.id, article.revision, article)
+    profile, trouble = _lqa_profile()
+    effort = trouble if profile is None else _effort(article.id, article.revision, profile,
+                                                     article)
     english, state_of = article.english_title()
     with st.container(key="article-head", horizontal=True, gap="medium"):
         st.markdown(f"##### {md(article.title)}", help=md(article.title), width="stretch")
