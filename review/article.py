@@ -16,9 +16,10 @@ from review.article_validation import (KINDS, LONE_SURROGATE,  # noqa: F401 - na
 # history entries. 3: Segment.agreement/agreement_of and Segment.second (a second model's
 # translation). 4: Summary.sentences (claims with evidence and verdicts); Article.date and
 # Article.url. 5: Decision.errors (MQM error annotations), SummarySentence.errors, comments
-# on segments and the summary. Older files load unchanged and are written back as the current
-# version.
-SCHEMA_VERSION = 5
+# on segments and the summary. 6: Segment.similarity_of (what the similarity was computed
+# for, so a re-check of unchanged English reuses it). Older files load unchanged and are
+# written back as the current version.
+SCHEMA_VERSION = 6
 # STATUSES, KINDS and LONE_SURROGATE live with the validation of stored JSON that uses them.
 APPROVED = ("accepted", "corrected")
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
@@ -106,6 +107,7 @@ class Segment:
     machine: MachineOutput | None = None
     flags: list[Flag] = field(default_factory=list)
     similarity: float | None = None
+    similarity_of: str | None = None  # review.checks.core.pair_key of the pair it measures
     risk: float | None = None  # from the active flags: dismissed ones do not count
     # Mean log-probability per token of the English given the German under the translation
     # model (``Translator.score``); None when not scored or the English changed since.

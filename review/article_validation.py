@@ -48,6 +48,7 @@ def validate(data: object) -> None:
 _SEGMENT = {"source": _STR, "kind": _STR, "machine": (dict, type(None)),
             "second": (dict, type(None)), "flags": (list, type(None)),
             "dismissed": (list, type(None)), "decision": (dict,), "agreement_of": _OPT_STR,
+            "similarity_of": _OPT_STR,
             "comments": (list, type(None))}
 _OUTPUT = {"text": _STR, "model": _STR, "engine": _STR, "origin": _OPT_STR}
 _DISMISSAL = {"code": _STR, "detail": _STR, "reviewer": _STR, "time": _STR}

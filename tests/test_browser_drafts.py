@@ -139,13 +139,7 @@ def test_reject_keeps_the_edit_as_a_draft_that_undo_brings_back(page, server, st
     page.keyboard.press("Alt+z")
     eventually(lambda: decision(store_root, article_id, 0)["status"] == "pending",
                what="Alt+Z to undo the rejection")
-    expect(settled_box(page, article_id, 0)).to_have_value(mine, timeout=WAIT)
-
-
-def settled_box(page, article_id: str, index: int):
-    """The segment's live editor: a rerun can leave a faded, stale copy beside it for a while."""
-    return page.locator(f".st-key-seg-{article_id}-{index} "
-                        '[data-testid="stElementContainer"][data-stale="false"] textarea')
+    expect(appserver.live_box(page, f"seg-{article_id}-0")).to_have_value(mine, timeout=WAIT)
 
 
 def conflicting_confirm(page, server, store_root, tiny_marian, name: str) -> tuple[str, str]:
@@ -162,7 +156,7 @@ def conflicting_confirm(page, server, store_root, tiny_marian, name: str) -> tup
     page.locator(f".st-key-mine-{article_id}-1 button").first.wait_for(timeout=WAIT)
     assert decision(store_root, article_id, 1)["text"] == "Ben's version of the sentence."
     assert server_draft(store_root, article_id, 1) == mine  # refused, not thrown away
-    expect(settled_box(page, article_id, 1)).to_have_value(mine, timeout=WAIT)
+    expect(appserver.live_box(page, f"seg-{article_id}-1")).to_have_value(mine, timeout=WAIT)
     expect(page.get_by_text("Someone else decided this first")).to_be_visible(timeout=WAIT)
     return article_id, mine
 
@@ -186,8 +180,8 @@ def test_a_refused_correction_can_give_way_to_theirs(page, server, store_root, t
     article_id, _mine = conflicting_confirm(page, server, store_root, tiny_marian,
                                             "conflict-theirs")
     page.locator(f".st-key-theirs-{article_id}-1 button").first.click()
-    expect(settled_box(page, article_id, 1)).to_have_value("Ben's version of the sentence.",
-                                                           timeout=WAIT)
+    expect(appserver.live_box(page, f"seg-{article_id}-1")).to_have_value(
+        "Ben's version of the sentence.", timeout=WAIT)
     eventually(lambda: server_draft(store_root, article_id, 1) is None,
                what="take theirs to discard Anna's draft")
     assert decision(store_root, article_id, 1)["reviewer"] == "ben"

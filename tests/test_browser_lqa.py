@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from review.bench import appserver
+
 from test_browser import (WAIT, add_article, browser, decision, eventually,  # noqa: F401
                           machine, open_article, page, server, store_root, stored)
 
@@ -47,7 +49,7 @@ def test_errors_are_picked_by_keyboard_after_a_reject(page, server, store_root, 
     expect(picker).to_have_count(0, timeout=WAIT)
     assert decision(store_root, article_id, 0)["status"] == "rejected"
     # the digits went to the picker, not into the next segment's editor
-    box = page.locator(f".st-key-seg-{article_id}-1 textarea")
+    box = appserver.live_box(page, f"seg-{article_id}-1")
     assert "2" not in box.input_value() and "5" not in box.input_value()
     row = page.locator(f".st-key-row-{article_id}-0")
     expect(row).to_contain_text("2 errors", timeout=WAIT)
@@ -85,7 +87,7 @@ def test_typing_past_the_picker_closes_it_and_keeps_every_key(page, server, stor
     page.keyboard.press("Alt+x")
     expect(page.locator(".st-key-picker").get_by_text("what was wrong?").first).to_be_visible(
         timeout=WAIT)
-    box = page.locator(f".st-key-current-{article_id}-1 textarea")
+    box = appserver.live_box(page, f"current-{article_id}-1")
     box.wait_for(timeout=WAIT)
     page.keyboard.press("Control+a")
     page.keyboard.type("In 2024 the 12 ministers met.")  # a letter first, then digits

@@ -129,16 +129,18 @@ SHOUTING = Code("shouting", 0.77, "The English shouts",
                 "All capitals read as shouting in English news: write the sentence normally.")
 
 
-def with_weights(codes: list[str], sim: float, *weights: float) -> float:
-    """The risk of a pair with these flag ``codes``: the learned part, each weight on top."""
-    keep = 1.0 - learned_risk(features(codes, sim))
+def with_weights(pair: tuple[str, str], codes: list[str], sim: float, *weights: float) -> float:
+    """The risk of the German/English ``pair`` with these flag ``codes``: the learned part,
+    each weight on top."""
+    keep = 1.0 - learned_risk(features(codes, sim, *pair))
     for weight in weights:
         keep *= 1.0 - weight
     return round(1.0 - keep, 4)
 
 
 def test_a_code_raised_but_not_declared_is_refused(monkeypatch):
-    monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
+    monkeypatch.setattr(similarity, "similarities",
+                        lambda sources, targets, known=None: [0.95] * len(sources))
     check = Check(wrong_code_flags, (SHOUTING,))
     with pytest.raises(UndeclaredCode, match="not_declared"):
         check.run(Pair(GERMAN, ENGLISH))
@@ -151,13 +153,14 @@ def test_a_code_raised_but_not_declared_is_refused(monkeypatch):
 
 
 def test_a_registered_check_runs_from_check_pairs_with_its_weight_and_words(monkeypatch):
-    monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
+    monkeypatch.setattr(similarity, "similarities",
+                        lambda sources, targets, known=None: [0.95] * len(sources))
     loud = ENGLISH.upper()
     check = registry.register(Check(shouting_flags, (SHOUTING,)))
     try:
         [result] = check_pairs([GERMAN], [loud])
         assert [f.code for f in result.flags] == ["shouting"]
-        assert result.risk == with_weights(["shouting"], 0.95, 0.77)
+        assert result.risk == with_weights((GERMAN, loud), ["shouting"], 0.95, 0.77)
         assert WEIGHTS["shouting"] == 0.77
         assert describe("shouting") == (SHOUTING.title, SHOUTING.why)
         assert list(registry.CODES)[-1] == "shouting"
@@ -247,7 +250,8 @@ def test_every_check_is_declared_in_the_module_file_that_defines_its_function():
 def test_a_module_s_checks_run_at_their_rank_from_check_pairs_with_their_weight(monkeypatch):
     import types
 
-    monkeypatch.setattr(similarity, "similarities", lambda sources, targets: [0.95] * len(sources))
+    monkeypatch.setattr(similarity, "similarities",
+                        lambda sources, targets, known=None: [0.95] * len(sources))
     module = types.ModuleType("review.checks.shouting")
     module.CHECKS = (Check(shouting_flags, (SHOUTING,), rank=65),)
     checks = registry.register_module(module)
@@ -258,7 +262,7 @@ def test_a_module_s_checks_run_at_their_rank_from_check_pairs_with_their_weight(
         # rank 65: after the numbers (40), before the length (70)
         assert [f.code for f in result.flags] == ["number_missing", "shouting", "length_short"]
         assert result.risk == with_weights(
-            ["number_missing", "shouting", "length_short"], 0.95,
+            (GERMAN, "COSTS."), ["number_missing", "shouting", "length_short"], 0.95,
             WEIGHTS["number_missing"], 0.77, WEIGHTS["length_short"])
         assert WEIGHTS["shouting"] == 0.77
         assert describe("shouting") == (SHOUTING.title, SHOUTING.why)

@@ -103,8 +103,9 @@ def test_a_recheck_raising_the_same_flag_keeps_it_dismissed(store):
     assert seg.flags == [FORMAT, SCHMIDT] and seg.active_flags == [SCHMIDT]
     assert seg.risk == risk_with(seg, SCHMIDT)
     result = check_pairs([seg.source], [seg.english], [-0.3])[0]
-    # the plain check still sees both flags (its risk knows no German or English text)
-    assert result.risk == risk([FORMAT, SCHMIDT], result.similarity, -0.3) > seg.risk
+    # the plain check still sees both flags
+    assert result.risk == risk([FORMAT, SCHMIDT], result.similarity, -0.3, source=seg.source,
+                               target=seg.english) > seg.risk
     apply_result(seg, result)  # what re-checking one segment stores
     assert seg.risk == risk_with(seg, SCHMIDT) and len(seg.dismissed) == 1
 

@@ -103,3 +103,42 @@ def test_accepting_the_machine_text_keeps_its_checks_without_checking_again(tmp_
     after = segment_checks(store, "a1", 1)
     assert warnings == [] and after["flags"] == before["flags"]
     assert after["risk"] == before["risk"] and after["decision"]["status"] == "accepted"
+
+
+def test_a_recheck_of_unchanged_english_reuses_the_stored_similarity(tmp_path, monkeypatch):
+    """A glossary change re-checks every article: English already measured is not embedded
+    again, flags and similarity stay as they were, and a new glossary term still flags."""
+    from review.checks.glossary import Glossary, GlossaryEntry
+
+    store = checked_store(tmp_path)
+    before = [segment_checks(store, "a1", i) for i in (0, 1)]
+    stored = json.loads(store.path("a1").read_text("utf-8"))["segments"]
+    assert all(s["similarity_of"] and s["similarity"] for s in stored)
+
+    def refuse(texts):
+        raise AssertionError(f"embedded {texts} again")
+
+    monkeypatch.setattr(review.checks.similarity, "embeddings", refuse)
+    run_checks(store, "a1", Glossary([GlossaryEntry("Bahn", ["rail operator"])]))
+    after = [segment_checks(store, "a1", i) for i in (0, 1)]
+    assert after[0] == before[0]
+    assert after[1]["similarity"] == before[1]["similarity"]
+    assert [f["code"] for f in after[1]["flags"]] == ["glossary_term"]
+    assert after[1]["risk"] > before[1]["risk"]
+
+
+def test_changed_or_unmeasured_english_is_embedded_again(tmp_path, monkeypatch):
+    store = checked_store(tmp_path)
+    text = "The train departs at eight o'clock."
+    actions.decide(store, "a1", 0, "correct", "ana", text)
+    data = json.loads(store.path("a1").read_text("utf-8"))
+    data["segments"][1]["similarity_of"] = None  # as a file of schema 5 has it
+    store.path("a1").write_text(json.dumps(data), encoding="utf-8")
+    embedded: list[str] = []
+    real = review.checks.similarity.embeddings
+    monkeypatch.setattr(review.checks.similarity, "embeddings",
+                        lambda texts: embedded.extend(texts) or real(texts))
+    run_checks(store, "a1")
+    assert sorted(embedded) == sorted([GERMAN[1][0], GERMAN[1][1]])
+    seg = json.loads(store.path("a1").read_text("utf-8"))["segments"][1]
+    assert seg["similarity_of"] and 0 < seg["similarity"] <= 1

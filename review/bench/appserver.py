@@ -113,3 +113,10 @@ def editor_ready(page, article_id: str, index: int, timeout: float = 30_000) -> 
     page.wait_for_function(
         "(key) => document.activeElement?.closest('.' + key) !== null",
         arg=f"st-key-seg-{article_id}-{index}", timeout=timeout)
+
+
+def live_box(page, key: str):
+    """The text box inside the keyed container ``key`` (``seg-<id>-<n>``, ``current-<id>-<n>``)
+    that the page shows now: a rerun can leave a faded, stale copy beside it for a while."""
+    return page.locator(f".st-key-{key} [data-testid='stElementContainer'][data-stale='false'] "
+                        "textarea")

@@ -45,6 +45,16 @@ def text_flags(source: str, target: str, sim: float | None, confidence: float | 
                              second_model=second_model, glossary=glossary))
 
 
+@dataclass
+class Known:
+    """What is already known of one pair besides its text (each None when not)."""
+    confidence: float | None = None  # the model's, while the English is its output
+    origin: str | None = None  # the pair's own memory origin ("article:<id>#<index>")
+    agreement: float | None = None  # the English scored under the translation model
+    second: object | None = None  # a second model's translation (``text`` and ``model``)
+    similarity: float | None = None  # stored for this very German and English
+
+
 def check_pairs(sources: Sequence[str], targets: Sequence[str],
                 confidences: Sequence[float | None] | None = None,
                 glossary=None, memory=None,
@@ -65,34 +75,49 @@ def check_pairs(sources: Sequence[str], targets: Sequence[str],
     A stored segment's English (one with an origin) that has no confidence is not a model's
     output (``reviewers_english``): it alone is spell-checked (``review.checks.spelling``).
     """
-    if len(sources) != len(targets):
-        raise ValueError(f"{len(sources)} sources but {len(targets)} targets")
-    confidences = list(confidences) if confidences is not None else [None] * len(sources)
-    origins = list(origins) if origins is not None else [None] * len(sources)
-    agreements = list(agreements) if agreements is not None else [None] * len(sources)
-    seconds = list(seconds) if seconds is not None else [None] * len(sources)
-    for name, values in (("agreements", agreements), ("origins", origins), ("seconds", seconds)):
-        if len(values) != len(sources):
-            raise ValueError(f"{len(sources)} sources but {len(values)} {name}")
+    count = len(sources)
+    columns = {"confidences": confidences, "origins": origins, "agreements": agreements,
+               "seconds": seconds}
+    for name, values in columns.items():
+        if values is not None and len(values) != count:
+            raise ValueError(f"{count} sources but {len(values)} {name}")
+    confidences, origins, agreements, seconds = (
+        list(values) if values is not None else [None] * count for values in columns.values())
+    known = [Known(confidence=c, origin=o, agreement=a, second=s)
+             for c, o, a, s in zip(confidences, origins, agreements, seconds)]
+    return check_known(sources, targets, known, glossary, memory)
+
+
+def check_known(sources: Sequence[str], targets: Sequence[str], known: Sequence[Known],
+                glossary=None, memory=None) -> list[CheckResult]:
+    """``check_pairs`` with what is known of each pair in one record: a pair whose
+    similarity is known is not embedded at all (a re-check of unchanged English)."""
+    if not len(sources) == len(targets) == len(known):
+        raise ValueError(f"{len(sources)} sources, {len(targets)} targets and "
+                         f"{len(known)} known records")
     glossary = _glossary(glossary)
     both = [i for i, (s, t) in enumerate(zip(sources, targets)) if s.strip() and t.strip()]
-    sims = dict(zip(both, similarity.similarities([sources[i] for i in both],
-                                                  [targets[i] for i in both])))
-    results = []
-    for i, (source, target) in enumerate(zip(sources, targets)):
-        sim, second = sims.get(i), seconds[i]
-        chrf = second_opinion.chrf_between(target, second.text) \
-            if second is not None and target.strip() else None
-        flags = registry.run(Pair(
-            source, target, similarity=sim, confidence=confidences[i], agreement=agreements[i],
-            second_chrf=chrf, second_model=second.model if second is not None else None,
-            glossary=glossary, memory=memory, origin=origins[i],
-            reviewed=reviewers_english(origins[i], confidences[i])))
-        score = risk.risk(flags, sim, confidences[i], agreements[i], chrf) \
-            if source.strip() else 0.0
-        results.append(CheckResult(flags, None if sim is None else round(sim, 4), score,
-                                   agreements[i], chrf))
-    return results
+    # Rounded as stored, so that a re-check reusing the stored value flags the same.
+    sims = {i: round(value, 4) for i, value in zip(both, similarity.similarities(
+        [sources[i] for i in both], [targets[i] for i in both],
+        known=[known[i].similarity for i in both]))}
+    return [_check_one(source, target, sims.get(i), known[i], glossary, memory)
+            for i, (source, target) in enumerate(zip(sources, targets))]
+
+
+def _check_one(source: str, target: str, sim: float | None, known: Known,
+               glossary: Glossary | None, memory) -> CheckResult:
+    second = known.second
+    chrf = second_opinion.chrf_between(target, second.text) \
+        if second is not None and target.strip() else None
+    flags = registry.run(Pair(
+        source, target, similarity=sim, confidence=known.confidence, agreement=known.agreement,
+        second_chrf=chrf, second_model=second.model if second is not None else None,
+        glossary=glossary, memory=memory, origin=known.origin,
+        reviewed=reviewers_english(known.origin, known.confidence)))
+    score = risk.risk(flags, sim, known.confidence, known.agreement, chrf, source=source,
+                      target=target) if source.strip() else 0.0
+    return CheckResult(flags, sim, score, known.agreement, chrf)
 
 
 def reviewers_english(origin: str | None, confidence: float | None) -> bool:
@@ -121,6 +146,7 @@ def apply_result(seg: Segment, result) -> None:
     if seg.machine is not None and seg.english == seg.machine.text:
         flags = [flag for flag in flags if flag.code not in _reviewer_codes()]
     seg.flags, seg.similarity = flags, result.similarity
+    seg.similarity_of = None if result.similarity is None else pair_key(seg.source, seg.english)
     seg.risk = risk.segment_risk(seg, getattr(result, "second_chrf", None))
 
 
@@ -135,6 +161,19 @@ def english_key(english: str | None) -> str | None:
     if english is None:
         return None
     return hashlib.sha1(english.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def pair_key(source: str, english: str | None) -> str | None:
+    """A short fingerprint of the German and English a similarity was computed for."""
+    return None if english is None else english_key(f"{source}\n{english}")
+
+
+def known_similarity(seg: Segment) -> float | None:
+    """The segment's stored similarity, if it was computed for its current German and
+    English (a re-check then need not embed them again)."""
+    if seg.similarity is None or seg.similarity_of != pair_key(seg.source, seg.english):
+        return None
+    return seg.similarity
 
 
 def refresh_agreement(segments: Sequence[Segment], translator=None) -> None:
@@ -164,16 +203,16 @@ def check_article(article: Article, glossary=None, memory=None, translator=None)
 
     With a translation ``memory``, each segment is also checked against approvals elsewhere;
     with a ``translator``, agreements of changed English are recomputed (``refresh_agreement``).
+    A similarity stored for a segment's current German and English is kept, not embedded
+    again (``known_similarity``): a re-check after a glossary change embeds nothing new.
     """
     from review.memory.units import origin_of
 
     segments = [s for s in article.segments if s.kind != "boilerplate" and s.english is not None]
     refresh_agreement(segments, translator)
-    results = check_pairs([s.source for s in segments], [s.english for s in segments],
-                          [risk.english_confidence(s) for s in segments], glossary,
-                          memory=memory, origins=[origin_of(article.id, s.index)
-                                                  for s in segments],
-                          agreements=[s.agreement for s in segments],
-                          seconds=[s.second for s in segments])
+    known = [Known(risk.english_confidence(s), origin_of(article.id, s.index), s.agreement,
+                   s.second, known_similarity(s)) for s in segments]
+    results = check_known([s.source for s in segments], [s.english for s in segments], known,
+                          glossary, memory)
     for seg, result in zip(segments, results):
         apply_result(seg, result)

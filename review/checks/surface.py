@@ -66,15 +66,24 @@ def not_plain_english(text: str) -> bool:
     return any(w not in vocabulary for w in re.findall(r"\b[a-z]{3,}\b", text))
 
 
+def copy_of(src: str, tgt: str) -> bool:
+    """Whether ``tgt`` is (nearly: a 0.9 difflib ratio, case aside) a copy of ``src``; the
+    ratio's cheap upper bounds settle most pairs without the full comparison."""
+    if src == tgt:
+        return True
+    matcher = difflib.SequenceMatcher(None, src.lower(), tgt.lower())
+    return (matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9
+            and matcher.ratio() >= 0.9)
+
+
 def untranslated_flags(source: str, target: str) -> list[Flag]:
     """A copy of the German, or English that is still mostly German."""
     src, tgt = " ".join(source.split()), " ".join(target.split())
     if not tgt:
         return []
-    copied = src == tgt or difflib.SequenceMatcher(None, src.lower(), tgt.lower()).ratio() >= 0.9
     german = german_share(tgt) > 0.6 and len(re.findall(r"\w+", tgt)) >= 4
     # A copied line of names only ("Anke Gellert-Helpenstein") is a correct translation.
-    if copied and (german or not_plain_english(tgt)):
+    if copy_of(src, tgt) and (german or not_plain_english(tgt)):
         return [Flag("untranslated", "the English is a copy of the German")]
     if german:
         return [Flag("untranslated", "the English is still German")]

@@ -74,20 +74,13 @@ def command(source, target, as_json, glossary, mt_model, second_model, list_chec
 
 
 def _checked(sources: list[str], targets: list[str], terms, agreements, seconds) -> list:
-    """``check_pairs`` on every core (no model generates meanwhile), each risk the learned one
-    of the whole pair: its German and English are features too (review.checks.features)."""
+    """``check_pairs`` on every core (no model generates meanwhile)."""
     from models.embed import using_all_cores
     from review.checks import check_pairs
-    from review.checks.risk import risk
 
     with using_all_cores():
-        results = check_pairs(sources, targets, glossary=terms, agreements=agreements,
-                              seconds=seconds)
-    for source, target, result in zip(sources, targets, results):
-        if source.strip():
-            result.risk = risk(result.flags, result.similarity, None, result.agreement,
-                               result.second_chrf, source=source, target=target)
-    return results
+        return check_pairs(sources, targets, glossary=terms, agreements=agreements,
+                           seconds=seconds)
 
 
 def _record(line: int, result, mt_model: str | None, seconds: list | None) -> dict:
