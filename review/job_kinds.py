@@ -232,8 +232,7 @@ def _recheck_turn(store: ArticleStore, turn, glossary, memory) -> str | None:
     try:
         if turn.error:
             raise ReviewError(turn.error)
-        article = store.get(turn.id)
-        if any(s.english is not None for s in article.reviewable()):
+        if any(s.english is not None for s in store.view(turn.id).reviewable()):
             run_checks(store, turn.id, glossary, memory)
     except ReviewError as err:
         return str(err)
