@@ -56,6 +56,9 @@ class ReviewGroup(click.Group):
             sys.exit(getattr(err, "exit_code", 2))
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click prints help and usage errors itself, with its own exit codes
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+            sys.exit(128 + 13)  # as if killed by SIGPIPE
         except KeyboardInterrupt:
             click.echo("interrupted: finished work is saved; run the same command again to resume",
                        err=True)

@@ -64,3 +64,13 @@ def test_command_help_does_not_import_model_libraries():
     heavy = {call: r["heavy"] for call, r in report.items() if r["heavy"]}
     failed = {call: r["output"] for call, r in report.items() if r["exit_code"] != 0}
     assert heavy == {} and failed == {}
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """`python -m review check --list | head`: no broken-pipe error, the SIGPIPE status. The
+    reader here (`true`) is gone before Python has started, so every write meets the closed
+    pipe."""
+    command = f"{sys.executable} -m review check --list | true"
+    done = subprocess.run(["bash", "-c", f"{command}; exit ${{PIPESTATUS[0]}}"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stderr == "" and done.returncode == 141
