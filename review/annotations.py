@@ -22,13 +22,13 @@ import unicodedata
 from dataclasses import asdict, replace
 from typing import Callable, Iterable
 
-from review.article import Article, Comment, HistoryEntry, QualityError, decision_stack, now
+from review.article import (ERRORS, Article, Comment, HistoryEntry, QualityError,
+                            decision_stack, now)
 from review.errors import BadInputError
 from review.lqa.profile import DEFAULT, Profile
 
 NOTE_MAX = 1_000  # characters in an error's note or span
 COMMENT_MAX = 4_000  # characters in a comment
-ERRORS = "errors"  # the history action of errors recorded on a summary sentence
 WITH_ERRORS = ("rejected", "corrected")  # the decisions errors go with
 # Bidirectional controls could make a note read as something else; other controls are no text.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -24,6 +24,7 @@ SCHEMA_VERSION = 6
 APPROVED = ("accepted", "corrected")
 ACTIONS = {"accept": "accepted", "correct": "corrected", "reject": "rejected"}
 UNDO = "undo"  # the history action of an undo; not a status, so not in ACTIONS
+ERRORS = "errors"  # the history action of errors noted on a summary sentence: no decision
 DRAFT = "[draft]"  # marks unreviewed machine output in Article.reviewed_text(drafts=True)
 GERMAN_TITLE = "[German] "  # marks an English title that is still the German headline
 

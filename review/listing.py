@@ -36,14 +36,14 @@ from pathlib import Path
 from typing import Iterable
 
 from review import store_files
-from review.article import STATUSES, Article
+from review.article import ERRORS, STATUSES, Article
 from review.article_validation import no_surrogates
 from review.remaining import Remaining, untranslated
 from review.store_files import Signature, is_finite, is_int, look, signature
 
 INDEX = Path(".index") / "listing.json"
 FORMAT = "review-listing"
-VERSION = 3  # bump when ArticleSummary changes: an index of another version is rebuilt
+VERSION = 4  # bump when ArticleSummary changes: an index of another version is rebuilt
 LABEL_TITLE = 48  # characters of the title in an entry's label
 RISKIEST = 5  # pending segments per article kept for the overview, riskiest first
 
@@ -116,9 +116,10 @@ class ArticleSummary:
     # as one corpus: {"pairs": n, "chrf": [...], "ter": [edits, reference words]}; or None.
     effort: dict | None
     flags: dict[str, list[int]]  # check code -> [raised, dismissed] over reviewable segments
-    # For the overview page: [reviewer, day, action, count] per history entry kind (undos
-    # included), and [status, chrF bin, segments] of approved segments' post-edit chrF, where
-    # a bin is the lower edge of ten points (0, 10 … 90) and 100 is untouched machine output.
+    # For the overview page: [reviewer, day, action, count] per history entry kind (undos and
+    # verdicts included, errors noted on a summary sentence not), and [status, chrF bin,
+    # segments] of approved segments' post-edit chrF, where a bin is the lower edge of ten
+    # points (0, 10 … 90) and 100 is untouched machine output.
     decisions: list
     effort_bins: list
     # The RISKIEST pending segments with a risk above 0: [index, risk, [active flag codes]],
@@ -139,7 +140,8 @@ class ArticleSummary:
                 count[1] += seg.dismissal_of(flag.code, flag.detail) is not None
         effort, bins = _effort(article)
         score = effort_score([effort])
-        decisions = Counter((e.reviewer, (e.time or "")[:10], e.action) for e in article.history)
+        decisions = Counter((e.reviewer, (e.time or "")[:10], e.action) for e in article.history
+                            if e.action != ERRORS)  # errors noted on a claim decide nothing
         return cls(
             id=article.id, title=article.title, content_hash=article.content_hash,
             revision=article.revision, updated=article.updated, **counts,

@@ -309,6 +309,19 @@ def test_summary_sentence_errors_have_their_own_history_and_go_with_an_undo(stor
     assert store.undo("a1", "summary", "bob").summary.sentences[1].errors == []
 
 
+def test_errors_noted_on_a_claim_are_not_counted_as_decisions(store):
+    from review import listing
+    from review.ui import overview
+
+    store.decide("a1", "summary", "reject", "alice")
+    annotations.annotate(store, "a1", "summary:0", [QualityError("terminology", "minor")],
+                         "alice")
+    listing.forget()
+    decisions = overview.tables(listing.summaries(store)[0])["decisions"]
+    assert [(r["reviewer"], r["action"], r["decisions"]) for r in decisions] == [
+        ("alice", "reject", 1)]
+
+
 def test_flags_suggest_errors_for_the_picker():
     from review.article import Flag
     from review.lqa.mapping import suggest, suggest_for

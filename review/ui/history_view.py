@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from review.article import Article, HistoryEntry
+from review.article import ERRORS, Article, HistoryEntry
 from review.ui.session import md
 
 
@@ -24,7 +24,7 @@ def change(item: HistoryEntry) -> str:
     """What the entry changed, in a few words: "accept: pending → accepted", or for a
     summary sentence's verdict "verdict on S2: none → unsupported (the note)"."""
     before, after = item.before or {}, item.after or {}
-    if item.action == "errors":  # errors recorded on a summary sentence
+    if item.action == ERRORS:  # errors recorded on a summary sentence
         count = len(after.get("errors") or [])
         return f"errors on S{after.get('sentence')}: {count} recorded"
     if item.action == "verdict":
