@@ -149,7 +149,7 @@ def test_focus_stays_in_the_editor_after_dismiss_restore_and_machine_text(page, 
     assert focused_editor(page, article_id, index)
     page.keyboard.type(" typed")
     page.keyboard.press("Alt+m")  # the machine text back; the editor keeps the focus
-    box = segment(page, article_id, index).locator("textarea")
+    box = appserver.live_box(page, f"seg-{article_id}-{index}")
     expect(box).to_have_value(flagged["machine"]["text"], timeout=WAIT)
     page.wait_for_timeout(300)
     assert focused_editor(page, article_id, index)

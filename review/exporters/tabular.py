@@ -24,14 +24,16 @@ def to_jsonl(records: list[dict[str, Any]]) -> str:
 def to_csv(records: list[dict[str, Any]], fields: tuple[str, ...], delimiter: str = ",") -> str:
     """RFC 4180 CSV: CRLF rows, fields with delimiters/quotes/newlines quoted.
 
-    A cell that a spreadsheet would read as a formula gets a leading ``'`` (see
+    A text cell that a spreadsheet would read as a formula gets a leading ``'`` (see
     ``neutralise``), so opening the export never runs what an article or reviewer wrote.
+    Numbers are not text: a negative score stays a number.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(fields)
     for record in records:
-        writer.writerow([neutralise(_cell(record[name])) for name in fields])
+        writer.writerow([_cell(value) if isinstance(value, (int, float)) else
+                         neutralise(_cell(value)) for value in (record[f] for f in fields)])
     return buffer.getvalue()
 
 
