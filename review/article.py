@@ -11,6 +11,7 @@ from typing import Any
 
 from review.article_validation import (KINDS, LONE_SURROGATE,  # noqa: F401 - named here too
                                        STATUSES, VERDICTS, validate)
+from review.legacy import upgrade_segment
 
 # 2: Segment.dismissed; history "before" also keeps the replaced reviewer and time; "undo"
 # history entries. 3: Segment.agreement/agreement_of and Segment.second (a second model's
@@ -307,8 +308,11 @@ class Article:
         if not validated:
             validate(data)  # ValueError naming the first wrong field: nothing below can crash
         data = dict(data)
-        data["schema_version"] = SCHEMA_VERSION  # older files lack only fields with defaults
-        data["segments"] = [_segment(s) for s in data.get("segments", [])]
+        segments = data.get("segments", [])
+        if data.get("schema_version", 1) < 6:  # flags worded otherwise then (review.legacy)
+            segments = [upgrade_segment(s) for s in segments]
+        data["schema_version"] = SCHEMA_VERSION  # older files lack only other fields' defaults
+        data["segments"] = [_segment(s) for s in segments]
         data["summary"] = _summary(data["summary"]) if data.get("summary") else None
         data["history"] = [HistoryEntry(**h) for h in data.get("history", [])]
         return cls(**data)

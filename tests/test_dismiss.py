@@ -227,3 +227,22 @@ def test_unknown_flag_code_gets_a_readable_fallback():
     title, why = describe("brand_new_check")
     assert title == "Check: brand new check" and why
     assert describe("")[0] == "Check: unknown check"
+
+
+def test_a_dismissed_low_similarity_flag_of_an_older_file_stays_dismissed(tmp_path):
+    """Before schema 6 the flag could read "similarity 0.83 < 0.83"; such a file is read with
+    today's words for flag and dismissal alike, so the dismissal still matches."""
+    store = ArticleStore(tmp_path)
+    store.add(checked_article())
+    old = "the English means something else or leaves much out (similarity 0.83 < 0.83)"
+    data = json.loads(store.path("d1").read_text("utf-8"))
+    seg = data["segments"][2]
+    seg["flags"] = [{"code": "low_similarity", "detail": old}]
+    seg["dismissed"] = [{"code": "low_similarity", "detail": old, "reviewer": "ana",
+                         "time": "2026-01-01T00:00:00+00:00"}]
+    data["schema_version"] = 5
+    store.path("d1").write_text(json.dumps(data), encoding="utf-8")
+    seg = store.get("d1").segment(2)
+    new = "the English means something else or leaves much out (similarity 0.83, below 0.835)"
+    assert [f.detail for f in seg.flags] == [d.detail for d in seg.dismissed] == [new]
+    assert seg.active_flags == [] and seg.dismissal_of("low_similarity", new) is not None

@@ -9,13 +9,8 @@ from typing import Sequence
 
 from review.article import Flag
 from review.checks.base import Check, Code
-
-# Cosine similarity below which a human translation is rare (0.4% of newstest2014, see
-# scripts/calibrate_checks.py): the English likely says something else or leaves much out.
-LOW_SIMILARITY = 0.835
-# Similarity of 95% of human translations; the learned risk's similarity_gap feature counts
-# from here (review.checks.features), and a pair without a similarity is taken to have it.
-COMFORTABLE_SIMILARITY = 0.87
+from review.checks.similarity_scale import (COMFORTABLE_SIMILARITY,  # noqa: F401 - named here
+                                           LOW_SIMILARITY, low_similarity_detail)
 
 
 def embeddings(texts: Sequence[str]):
@@ -48,8 +43,7 @@ def similarities(sources: Sequence[str], targets: Sequence[str],
 
 def similarity_flags(similarity: float | None) -> list[Flag]:
     if similarity is not None and similarity < LOW_SIMILARITY:
-        return [Flag("low_similarity", f"the English means something else or leaves much out "
-                                       f"(similarity {similarity:.2f} < {LOW_SIMILARITY:.2f})")]
+        return [Flag("low_similarity", low_similarity_detail(similarity))]
     return []
 
 
