@@ -6,7 +6,10 @@ import json
 import os
 import re
 
-from review.article import Article
+from pathlib import Path
+
+from review.article import SCHEMA_VERSION, Article
+from review.errors import CorruptArticleError
 
 # The last bytes of each recently read article file that passed validation (path -> bytes),
 # in this process: a file read again unchanged skips it (a decision's snapshot and its locked
@@ -19,6 +22,9 @@ VALIDATED_FILES = 16
 _SHARED: dict[str, tuple[bytes, Article]] = {}
 SHARED_FILES = 4
 TITLE_HEAD = 64 * 1024  # bytes read for a title
+# The first schema whose risks are the learned model's (files before it may hold the older
+# formula's; both were schema 5 for a while, and computing again gives the same risk).
+LEARNED_RISK = 6
 _HEAD = re.compile(r'\{\n "id": ("(?:[^"\\]|\\.)*"),\n "title": ("(?:[^"\\]|\\.)*"),\n')
 
 
@@ -83,3 +89,44 @@ def head_title(path: str | os.PathLike, article_id: str) -> str | None:
     except (OSError, ValueError):
         pass
     return None
+
+
+def parse(data: object, path: Path, article_id: str, validated: bool = False) -> Article:
+    """The article in a file's JSON ``data``; CorruptArticleError, one line naming ``path``,
+    when it is none (or of a newer schema, or another article's). ``validated``: these very
+    bytes passed validation before. A file of an older schema gets the learned risk."""
+    if not isinstance(data, dict):
+        raise CorruptArticleError(f"{path}: not an article object; it is left untouched: fix "
+                                  "it or move it out of the store")
+    version = data.get("schema_version")
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        raise CorruptArticleError(f"{path}: schema_version {version} is newer than this tool "
+                                  f"understands ({SCHEMA_VERSION}); upgrade the review tool")
+    try:
+        article = Article.from_dict(data, validated=validated)
+    except (TypeError, KeyError, ValueError, AttributeError) as err:
+        raise CorruptArticleError(f"{path}: not a valid article ({reason(err)}); it is left "
+                                  "untouched: fix it or move it out of the store") from None
+    if article.id != article_id:
+        raise CorruptArticleError(f"{path}: holds article id {article.id!r}; rename the file "
+                                  f"to {article.id}.json or fix its id")
+    if not isinstance(version, int) or version < LEARNED_RISK:
+        _learned_risks(article)
+    return article
+
+
+def reason(err: Exception) -> str:
+    """Why a file could not be read or parsed, in a few words."""
+    if isinstance(err, RecursionError):
+        return "JSON nested too deeply"
+    return getattr(err, "strerror", None) or str(err).splitlines()[0][:120]
+
+
+def _learned_risks(article: Article) -> None:
+    """Each checked segment's risk from the learned model (review.checks.risk), in place: a
+    file written before may hold the older formula's. No model runs."""
+    from review.checks.risk import segment_risk
+
+    for seg in article.segments:
+        if seg.risk is not None:
+            seg.risk = segment_risk(seg)

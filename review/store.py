@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from review import article_file, decisions
-from review.article import SCHEMA_VERSION, Article, now
+from review.article import Article, now
 from review.store_files import StoreFiles, look, open_regular
 from review.errors import (BadInputError, CorruptArticleError, DuplicateArticleError,
                            ReviewError, UnknownArticleError)
@@ -94,9 +94,10 @@ class ArticleStore:
                     return known, stat
                 data = json.loads(raw.decode("utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-            raise CorruptArticleError(f"{path}: unreadable ({_reason(err)}); it is left "
+            raise CorruptArticleError(f"{path}: unreadable ({article_file.reason(err)}); it is left "
                                       "untouched: fix it or move it out of the store") from None
-        article = _article(data, path, article_id, validated=article_file.validated(path, raw))
+        article = article_file.parse(data, path, article_id,
+                                     validated=article_file.validated(path, raw))
         article_file.remember(path, raw)
         if shared:
             article_file.share(path, raw, article)
@@ -402,25 +403,6 @@ class ArticleStore:
             lock.release()
 
 
-def _article(data: object, path: Path, article_id: str, validated: bool = False) -> Article:
-    if not isinstance(data, dict):
-        raise CorruptArticleError(f"{path}: not an article object; it is left untouched: fix "
-                                  "it or move it out of the store")
-    version = data.get("schema_version")
-    if isinstance(version, int) and version > SCHEMA_VERSION:
-        raise CorruptArticleError(f"{path}: schema_version {version} is newer than this tool "
-                                  f"understands ({SCHEMA_VERSION}); upgrade the review tool")
-    try:
-        article = Article.from_dict(data, validated=validated)
-    except (TypeError, KeyError, ValueError, AttributeError) as err:
-        raise CorruptArticleError(f"{path}: not a valid article ({_reason(err)}); it is left "
-                                  "untouched: fix it or move it out of the store") from None
-    if article.id != article_id:
-        raise CorruptArticleError(f"{path}: holds article id {article.id!r}; rename the file "
-                                  f"to {article.id}.json or fix its id")
-    return article
-
-
 def _open_log(log: Path) -> BinaryIO:
     """ADDED_LOG opened for appending. Anything but a regular file in its place (a FIFO, a
     link) is removed first: the log is derived, and readers rebuild their maps when it is new.
@@ -442,9 +424,3 @@ def _is_safe(article_id: str) -> bool:
     from review.ingest import safe_id
 
     return bool(article_id) and safe_id(article_id) == article_id
-
-
-def _reason(err: Exception) -> str:
-    if isinstance(err, RecursionError):
-        return "JSON nested too deeply"
-    return getattr(err, "strerror", None) or str(err).splitlines()[0][:120]

@@ -155,3 +155,21 @@ def test_embedding_on_every_core_splits_the_work_and_gives_the_same_vectors():
     with embed.using_all_cores():
         together = embed.embed(texts)
     assert (alone == together).all()
+
+
+def test_a_file_of_an_older_schema_is_read_with_the_learned_risk(tmp_path):
+    """Risks written by the formula before the learned one (an unflagged segment at 0) are
+    computed again as the file is read; a current file's risks are read as they are."""
+    from review.checks.risk import segment_risk
+    from review.store import ArticleStore
+
+    store = ArticleStore(tmp_path)
+    segment = Segment(0, 0, len(GERMAN), GERMAN, machine=MachineOutput(ENGLISH, "mt", -0.4),
+                      similarity=0.93, risk=0.0)
+    store.add(Article("old", "Alt", GERMAN, "sha256:old", segments=[segment]))
+    data = json.loads(store.path("old").read_text("utf-8"))
+    for version, expected in ((5, segment_risk(segment)), (6, 0.0)):
+        data["schema_version"] = version
+        store.path("old").write_text(json.dumps(data), encoding="utf-8")
+        assert store.get("old").segment(0).risk == expected
+    assert 0 < segment_risk(segment) < 1
