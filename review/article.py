@@ -11,15 +11,15 @@ from typing import Any
 
 from review.article_validation import (KINDS, LONE_SURROGATE,  # noqa: F401 - named here too
                                        STATUSES, VERDICTS, validate)
-from review.legacy import upgrade_segment
 
 # 2: Segment.dismissed; history "before" also keeps the replaced reviewer and time; "undo"
 # history entries. 3: Segment.agreement/agreement_of and Segment.second (a second model's
 # translation). 4: Summary.sentences (claims with evidence and verdicts); Article.date and
 # Article.url. 5: Decision.errors (MQM error annotations), SummarySentence.errors, comments
 # on segments and the summary. 6: Segment.similarity_of (what the similarity was computed
-# for, so a re-check of unchanged English reuses it). Older files load unchanged and are
-# written back as the current version.
+# for, so a re-check of unchanged English reuses it). Older files load unchanged (the store
+# brings their flags' words and risks up to date: review.legacy) and are written back as the
+# current version.
 SCHEMA_VERSION = 6
 # STATUSES, KINDS and LONE_SURROGATE live with the validation of stored JSON that uses them.
 APPROVED = ("accepted", "corrected")
@@ -308,11 +308,8 @@ class Article:
         if not validated:
             validate(data)  # ValueError naming the first wrong field: nothing below can crash
         data = dict(data)
-        segments = data.get("segments", [])
-        if data.get("schema_version", 1) < 6:  # flags worded otherwise then (review.legacy)
-            segments = [upgrade_segment(s) for s in segments]
-        data["schema_version"] = SCHEMA_VERSION  # older files lack only other fields' defaults
-        data["segments"] = [_segment(s) for s in segments]
+        data["schema_version"] = SCHEMA_VERSION  # older files lack only fields with defaults
+        data["segments"] = [_segment(s) for s in data.get("segments", [])]
         data["summary"] = _summary(data["summary"]) if data.get("summary") else None
         data["history"] = [HistoryEntry(**h) for h in data.get("history", [])]
         return cls(**data)

@@ -8,6 +8,7 @@ import re
 
 from pathlib import Path
 
+from review import legacy
 from review.article import SCHEMA_VERSION, Article
 from review.errors import CorruptArticleError
 
@@ -22,9 +23,6 @@ VALIDATED_FILES = 16
 _SHARED: dict[str, tuple[bytes, Article]] = {}
 SHARED_FILES = 4
 TITLE_HEAD = 64 * 1024  # bytes read for a title
-# The first schema whose risks are the learned model's (files before it may hold the older
-# formula's; both were schema 5 for a while, and computing again gives the same risk).
-LEARNED_RISK = 6
 _HEAD = re.compile(r'\{\n "id": ("(?:[^"\\]|\\.)*"),\n "title": ("(?:[^"\\]|\\.)*"),\n')
 
 
@@ -94,7 +92,8 @@ def head_title(path: str | os.PathLike, article_id: str) -> str | None:
 def parse(data: object, path: Path, article_id: str, validated: bool = False) -> Article:
     """The article in a file's JSON ``data``; CorruptArticleError, one line naming ``path``,
     when it is none (or of a newer schema, or another article's). ``validated``: these very
-    bytes passed validation before. A file of an older schema gets the learned risk."""
+    bytes passed validation before. A file of an older schema is brought up to date
+    (``review.legacy``)."""
     if not isinstance(data, dict):
         raise CorruptArticleError(f"{path}: not an article object; it is left untouched: fix "
                                   "it or move it out of the store")
@@ -110,8 +109,7 @@ def parse(data: object, path: Path, article_id: str, validated: bool = False) ->
     if article.id != article_id:
         raise CorruptArticleError(f"{path}: holds article id {article.id!r}; rename the file "
                                   f"to {article.id}.json or fix its id")
-    if not isinstance(version, int) or version < LEARNED_RISK:
-        _learned_risks(article)
+    legacy.upgrade(article, version)
     return article
 
 
@@ -121,12 +119,3 @@ def reason(err: Exception) -> str:
         return "JSON nested too deeply"
     return getattr(err, "strerror", None) or str(err).splitlines()[0][:120]
 
-
-def _learned_risks(article: Article) -> None:
-    """Each checked segment's risk from the learned model (review.checks.risk), in place: a
-    file written before may hold the older formula's. No model runs."""
-    from review.checks.risk import segment_risk
-
-    for seg in article.segments:
-        if seg.risk is not None:
-            seg.risk = segment_risk(seg)
