@@ -44,6 +44,26 @@ def test_a_changed_digit_is_flagged_as_a_number_problem(de, en):
     assert any("number" in f.code for f in number_flags(de, en))
 
 
+@pytest.mark.parametrize("de, en, flagged", [
+    ("Der Zug fährt um acht Uhr ab.", "The train leaves at nine.", ("acht", "nine")),
+    ("Es kamen fünfunddreißig Menschen.", "Thirty-six people came.",
+     ("fünfunddreißig", "Thirty-six")),
+    ("Es kamen acht Menschen.", "Eight people came.", None),
+    ("Fünfunddreißig weitere Personen.", "Thirty five other men.", None),
+    ("Vor zehn Jahren im Juni.", "Ten years ago in June.", None),
+    ("Die zwei Männer und drei Frauen.", "The three women and two men.", None),
+    ("Zwei Jahre später.", "A couple of years later.", None),
+    ("Ein Mann kam.", "One man came.", None),
+])
+def test_a_number_word_that_became_another_is_flagged(de, en, flagged):
+    flags = number_flags(de, en)
+    if flagged is None:
+        assert flags == []
+    else:
+        assert [(f.code, f.detail) for f in flags] == [
+            ("number_mismatch", f'German "{flagged[0]}" became "{flagged[1]}" in the English')]
+
+
 def test_million_billion_swap_is_flagged():
     assert number_flags("Der Umsatz lag bei 1,2 Milliarden Euro.", "Sales were 1.2 million euros.")
     assert number_flags("Das kostet eine Milliarde Euro.", "That costs a million euros.")

@@ -267,8 +267,29 @@ def number_flags(source: str, target: str) -> list[Flag]:
     added = [q for j, q in enumerate(english) if q.required and j not in pairs]
     flags += _mismatch_flags(missing, added)
     if not flags:
+        flags += _word_mismatch_flags(german, english, matched_de, set(pairs))
+    if not flags:
         flags += scale_flags(source, target)
     return flags
+
+
+def _word_mismatch_flags(german: list[Quantity], english: list[Quantity], matched_de: set,
+                         matched_en: set) -> list[Flag]:
+    """Cardinal number words left over on both sides ("acht Uhr" as "nine"): a word need not
+    be found on the other side, but one that became another number is flagged."""
+    def left(found: list[Quantity], matched: set, language: str) -> list[Quantity]:
+        return [q for i, q in enumerate(found) if i not in matched and not q.required
+                and q.value % 1 == 0 and q.value in q.alts  # no scale word: scale_flags
+                and words.cardinal_word(q.surface, language)]
+
+    de_words, en_words = left(german, matched_de, "de"), left(english, matched_en, "en")
+    for de in list(de_words):  # words of the same value on both sides match each other
+        same = next((en for en in en_words if _same(de.alts, en.alts)), None)
+        if same is not None:
+            de_words.remove(de)
+            en_words.remove(same)
+    return [Flag("number_mismatch", f'German "{de.surface}" became "{en.surface}" in the English')
+            for de, en in zip(de_words, en_words)]
 
 
 def _reread(english: list[Quantity], surface: str, value: float) -> list[Quantity]:

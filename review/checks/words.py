@@ -46,6 +46,7 @@ DE_SCALE_WORDS = scales.after_numbers("de")
 EN_SCALE_WORDS = scales.after_numbers("en")
 
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+(?:-[A-Za-z]+)?")
+_EN_TENS_UNIT = re.compile(rf"\b({'|'.join(EN_TENS)})\s+({'|'.join(EN_UNITS)})\b", re.IGNORECASE)
 
 
 def _de_cardinal(word: str) -> float | None:
@@ -164,8 +165,12 @@ def german_quantities(text: str):
 
 
 def english_quantities(text: str):
-    """Optional quantities from English number words ("one and a half" included)."""
+    """Optional quantities from English number words ("one and a half" and "thirty five"
+    included)."""
     found = _quantities(text, _en_value, True, EN_SCALE_WORDS)
+    for m in _EN_TENS_UNIT.finditer(text):
+        value = float(EN_TENS[m.group(1).lower()] + EN_UNITS[m.group(2).lower()])
+        found.append(Quantity(value, m.group(0), m.start(), frozenset({value}), False))
 
     for m in re.finditer(r"\b(\w+) and a half\b", text, re.IGNORECASE):
         unit = _en_value(m.group(1)) if not m.group(1).isdigit() else float(m.group(1))
@@ -184,3 +189,15 @@ def _de_decade_words(text: str):
             alts = frozenset({float(tens), 1900.0 + tens, 2000.0 + tens})
             found.append(Quantity(float(tens), m.group(0), m.start(), alts, False))
     return found
+
+
+def cardinal_word(surface: str, language: str) -> bool:
+    """Whether ``surface`` is a plain cardinal number word ("acht", "fünfunddreißig", "nine",
+    "thirty-five", "thirty five"), not a month, an ordinal, a compound or "ein"/"one"."""
+    word = surface.lower()
+    if language == "de":
+        return word not in ("ein", "eins") and _de_cardinal(word) is not None
+    parts = re.split(r"[\s-]+", word)
+    if len(parts) == 2:
+        return parts[0] in EN_TENS and parts[1] in EN_UNITS
+    return word != "one" and any(word in table for table in (EN_UNITS, EN_TEENS, EN_TENS))
