@@ -133,6 +133,40 @@ def test_memory_for_is_cached_and_follows_every_change(store, store_dir):
     assert memory_for(store).units == []
 
 
+def test_a_rebuilt_memory_finds_what_a_fresh_one_does_and_reads_only_what_changed(
+        store, monkeypatch):
+    import os
+    import time
+
+    from review.memory import index, text
+
+    def pairs(name: str) -> list[tuple[str, str]]:
+        return [(f"Der Zug {name} Nummer {n} fährt ab.", f"Train {name} number {n} leaves.")
+                for n in range(4)]
+
+    for name in ("a1", "a2"):
+        store.add(make_article(name, pairs(name), decisions={i: approved() for i in range(4)}))
+    old = time.time() - 60  # settled: a file written this very second is read again anyway
+    os.utime(store.path("a1"), (old, old))
+    assert memory_for(store).exact_target("Train a1 number 1 leaves.", exclude_origin=None)
+    normalized: list[str] = []
+    monkeypatch.setattr(index, "normalize",
+                        lambda value: normalized.append(value) or text.normalize(value))
+    store.decide("a2", 1, "correct", "bob", text="Train a2 departs.")
+    store.decide("a2", 3, "reject", "bob")
+    after = memory_for(store)
+    after.exact_target("Train a2 departs.", exclude_origin=None)
+    # only a2's units were normalized again (three approved now), German and English once each
+    a2 = pairs("a2")
+    assert sorted(normalized) == sorted([german for german, _ in a2[:3]] + [
+        a2[0][1], "Train a2 departs.", a2[2][1]])
+    fresh = Memory.load(store)
+    for german, english in pairs("a1") + a2 + [("", "Train a2 departs.")]:
+        key, target = text.normalize(german), text.normalize(english)
+        assert after._store.exact(key) == fresh._store.exact(key)
+        assert after._store.by_target(target) == fresh._store.by_target(target)
+
+
 def test_a_corrupt_memory_file_is_named_and_left_as_it_is(store):
     path = imported_path(store)
     path.parent.mkdir(parents=True)

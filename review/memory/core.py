@@ -30,9 +30,12 @@ class Memory:
 
     def __init__(self, store_units: list[tuple[Unit, str]] = (),
                  imported: list[Unit] | Index = (), drafts: list[tuple[Unit, str]] = (),
-                 problems: list[str] = ()):
+                 problems: list[str] = (), previous: Memory | None = None):
+        """``previous``: the memory this one replaces, whose work on unchanged units is
+        reused (``Index``)."""
         self._store_status = list(store_units)
-        self._store = Index([unit for unit, _ in self._store_status])
+        self._store = Index([unit for unit, _ in self._store_status],
+                            previous._store if previous is not None else None)
         self._imported = imported if isinstance(imported, Index) else Index(list(imported))
         self._drafts = list(drafts)
         self.problems = list(problems)  # one line per article file that could not be read
@@ -257,6 +260,6 @@ def memory_for(store) -> Memory:
             if problem:
                 problems.append(problem)
         cache.articles = fresh
-        cache.memory = Memory(approved, cache.imported[1], drafts, problems)
+        cache.memory = Memory(approved, cache.imported[1], drafts, problems, cache.memory)
         cache.signature = current
         return cache.memory

