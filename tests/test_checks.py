@@ -54,6 +54,13 @@ def test_a_changed_digit_is_flagged_as_a_number_problem(de, en):
     ("Die zwei Männer und drei Frauen.", "The three women and two men.", None),
     ("Zwei Jahre später.", "A couple of years later.", None),
     ("Ein Mann kam.", "One man came.", None),
+    ("Mit zwei Kindern wurde sie fünfunddreißig.", "With both children she turned thirty five.",
+     None),
+    ("Wir treffen uns um halb acht.", "We meet at half past seven.", None),
+    ("In vierzehn Tagen ist es so weit.", "In two weeks it will be time.", None),
+    ("Seit zwei Jahrzehnten lebt er hier.", "He has lived here for twenty years.", None),
+    ("Es kamen zwei Dutzend Gäste.", "Twenty-four guests came.", None),
+    ("Sieben von zehn Deutschen sind dafür.", "Seventy percent of Germans are in favour.", None),
 ])
 def test_a_number_word_that_became_another_is_flagged(de, en, flagged):
     flags = number_flags(de, en)

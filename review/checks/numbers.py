@@ -267,16 +267,18 @@ def number_flags(source: str, target: str) -> list[Flag]:
     added = [q for j, q in enumerate(english) if q.required and j not in pairs]
     flags += _mismatch_flags(missing, added)
     if not flags:
-        flags += _word_mismatch_flags(german, english, matched_de, set(pairs))
+        flags += _word_mismatch_flags(source, german, english, matched_de, set(pairs))
     if not flags:
         flags += scale_flags(source, target)
     return flags
 
 
-def _word_mismatch_flags(german: list[Quantity], english: list[Quantity], matched_de: set,
-                         matched_en: set) -> list[Flag]:
-    """Cardinal number words left over on both sides ("acht Uhr" as "nine"): a word need not
-    be found on the other side, but one that became another number is flagged."""
+def _word_mismatch_flags(source: str, german: list[Quantity], english: list[Quantity],
+                         matched_de: set, matched_en: set) -> list[Flag]:
+    """A cardinal number word left over on each side ("acht Uhr" as "nine"): a word need not
+    be found on the other side, but one that became another number is flagged. Only when one
+    is left on each side ("Sieben von zehn" may well be "seventy percent"), and a German word
+    also stands for what its idiom makes of it ("halb acht", "zwei Dutzend", "vierzehn Tage")."""
     def left(found: list[Quantity], matched: set, language: str) -> list[Quantity]:
         return [q for i, q in enumerate(found) if i not in matched and not q.required
                 and q.value % 1 == 0 and q.value in q.alts  # no scale word: scale_flags
@@ -284,12 +286,35 @@ def _word_mismatch_flags(german: list[Quantity], english: list[Quantity], matche
 
     de_words, en_words = left(german, matched_de, "de"), left(english, matched_en, "en")
     for de in list(de_words):  # words of the same value on both sides match each other
-        same = next((en for en in en_words if _same(de.alts, en.alts)), None)
+        alts = de.alts | _idiom_values(source, de)
+        same = next((en for en in en_words if _same(alts, en.alts)), None)
         if same is not None:
             de_words.remove(de)
             en_words.remove(same)
-    return [Flag("number_mismatch", f'German "{de.surface}" became "{en.surface}" in the English')
-            for de, en in zip(de_words, en_words)]
+    if len(de_words) != 1 or len(en_words) != 1:
+        return []
+    return [Flag("number_mismatch", f'German "{de_words[0].surface}" became '
+                                    f'"{en_words[0].surface}" in the English')]
+
+
+# A German number word and what an idiom around it makes of it in English.
+_AFTER = ((re.compile(r"\s+Dutzend", re.I), lambda v: {v * 12}),
+          (re.compile(r"\s+Jahrzehnt", re.I), lambda v: {v * 10}),
+          (re.compile(r"\s+Jahrhundert", re.I), lambda v: {v * 100}),
+          (re.compile(r"\s+Wochen", re.I), lambda v: {v * 7}),
+          (re.compile(r"\s+Tage", re.I), lambda v: {v / 7} if v % 7 == 0 else set()))
+_HALF_BEFORE = re.compile(r"\bhalb\s+$", re.I)  # "halb acht": half past seven
+
+
+def _idiom_values(source: str, word: Quantity) -> frozenset:
+    found = set()
+    end = word.start + len(word.surface)
+    for pattern, values in _AFTER:
+        if pattern.match(source, end):
+            found |= values(word.value)
+    if _HALF_BEFORE.search(source[max(0, word.start - 8):word.start]):
+        found |= {word.value - 1, word.value - 0.5}
+    return frozenset(found)
 
 
 def _reread(english: list[Quantity], surface: str, value: float) -> list[Quantity]:

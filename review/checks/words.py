@@ -168,7 +168,8 @@ def english_quantities(text: str):
     """Optional quantities from English number words ("one and a half" and "thirty five"
     included)."""
     found = _quantities(text, _en_value, True, EN_SCALE_WORDS)
-    for m in _EN_TENS_UNIT.finditer(text):
+    for m in _EN_TENS_UNIT.finditer(text):  # one number, not its two words
+        found = [q for q in found if not m.start() <= q.start < m.end()]
         value = float(EN_TENS[m.group(1).lower()] + EN_UNITS[m.group(2).lower()])
         found.append(Quantity(value, m.group(0), m.start(), frozenset({value}), False))
 
