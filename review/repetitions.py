@@ -95,7 +95,8 @@ def withdraw_repetition(store: ArticleStore, article_id: str, index: int, glossa
             target.machine = memory_output(units[0])
             recheck_segment(article, target, terms, tm, translator)
         else:
-            target.machine, target.flags, target.risk, target.similarity = None, [], None, None
+            target.machine, target.flags, target.risk = None, [], None
+            target.similarity = target.similarity_of = None
             target.agreement = target.agreement_of = None
 
     return _change_pending(store, ids, withdrawable, withdraw, glossary, memory)

@@ -74,3 +74,16 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     done = subprocess.run(["bash", "-c", f"{command}; exit ${{PIPESTATUS[0]}}"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.stderr == "" and done.returncode == 141
+
+
+def test_a_broken_pipe_that_is_not_our_output_is_still_an_error():
+    """A worker's or socket's pipe breaking is a failure to report, not a reader gone."""
+    code = ("import sys, review.commands.status as status, review.cli as cli\n"
+            "def broken(*args, **kwargs):\n"
+            "    raise BrokenPipeError(32, 'Broken pipe')\n"
+            "status.command.callback = broken\n"
+            "sys.argv = ['review', 'status']\n"
+            "cli.main()\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and "BrokenPipeError" in done.stderr

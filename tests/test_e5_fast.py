@@ -45,6 +45,9 @@ def test_a_kernel_that_embeds_otherwise_is_refused_and_leaves_nothing(tmp_path):
     assert source is not None and "0.4f * x" in source
     target = tmp_path / "cache" / "e5-broken.so"
     compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:  # nothing can be built here: the wheel's engine it is
+        assert e5_fast.library() is None
+        return
     assert not e5_fast.build(source, compiler, SOURCE.parent, target)
     assert not target.exists() and list(target.parent.iterdir()) == []
 
@@ -92,3 +95,4 @@ def test_a_damaged_build_in_the_cache_leaves_the_wheel_s_engine(tmp_path):
         Path(built).write_bytes(b"not a library")
     code = "from models import embed; print(embed.engine_name(), embed.embed(['Ja.']).shape)"
     assert run(code) == "wheel (1, 384)"
+    assert not (built and Path(built).exists())  # removed: the next process builds it again

@@ -257,5 +257,9 @@ def test_xliff_unit_ids_stay_unique_when_a_hex_id_meets_a_real_one():
 def test_csv_numbers_stay_numbers_while_text_that_starts_with_a_minus_is_quoted():
     from review.exporters.tabular import to_csv
 
-    text = to_csv([{"score": -20.0, "errors": -3, "note": "-1+2"}], ("score", "errors", "note"))
-    assert text.splitlines()[1] == "-20.0,-3,'-1+2"
+    import numpy as np
+
+    fields = ("score", "errors", "note", "mean", "worst")
+    text = to_csv([{"score": -20.0, "errors": -3, "note": "-1+2", "mean": np.float32(-1.5),
+                    "worst": float("-inf")}], fields)
+    assert text.splitlines()[1] == "-20.0,-3,'-1+2,-1.5,'-inf"

@@ -276,3 +276,18 @@ def test_a_job_shows_the_model_download_in_megabytes(tiny_marian, runner, store_
     assert final.state == "done", final
     article = ArticleStore(store_dir).get(ids[0])
     assert all(s.machine.model == model_id for s in article.reviewable() if s.source.strip())
+
+
+def test_a_memory_that_cannot_be_read_is_said_for_each_article(runner, store_dir):
+    from review.memory.storage import imported_path
+    from test_memory import make_article
+
+    store = ArticleStore(store_dir)
+    for name in ("m1", "m2"):
+        store.add(make_article(name, [(f"Der Zug {name} fährt ab.", "The train leaves.")]))
+    path = imported_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{oops\n", encoding="utf-8")
+    final = runner.wait(runner.recheck(reason="glossary changed").id, 60)
+    assert final.state == "failed" and final.done == final.total == 2
+    assert len(final.errors) == 2 and all(path.name in error for error in final.errors)

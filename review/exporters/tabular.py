@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import numbers
 from typing import Any
 
 # JSON leaves these raw, yet str.splitlines() and many JSONL readers break lines at them.
@@ -32,8 +34,8 @@ def to_csv(records: list[dict[str, Any]], fields: tuple[str, ...], delimiter: st
     writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(fields)
     for record in records:
-        writer.writerow([_cell(value) if isinstance(value, (int, float)) else
-                         neutralise(_cell(value)) for value in (record[f] for f in fields)])
+        writer.writerow([_cell(value) if _finite_number(value) else neutralise(_cell(value))
+                         for value in (record[f] for f in fields)])
     return buffer.getvalue()
 
 
@@ -45,6 +47,11 @@ def neutralise(cell: str) -> str:
     the spreadsheet show the text as it is.
     """
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def _finite_number(value: Any) -> bool:
+    """A number that prints as digits (numpy's too): no formula to guard. "-inf" is text."""
+    return isinstance(value, numbers.Real) and math.isfinite(value)
 
 
 def _one_line(text: str) -> str:
