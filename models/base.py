@@ -1,8 +1,10 @@
 """The small interfaces every engine implements."""
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 Progress = Callable[[int, int], None]  # (done, total), called as outputs are produced
@@ -52,3 +54,8 @@ class Summarizer(ABC):
     @abstractmethod
     def summarize(self, segments: Sequence[str]) -> Output:
         """Summarize English text given as segments (chunked by segment when too long)."""
+
+
+def cache_root() -> Path:
+    """The tool's cache folder: env REVIEW_CACHE, else ~/.cache/review (never created here)."""
+    return Path(os.environ.get("REVIEW_CACHE") or "~/.cache/review").expanduser()

